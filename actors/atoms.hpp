@@ -1,0 +1,62 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace mcp {
+
+/// `(subscribe_atom, progress_token, actor)`: subscribe an actor to progress;
+/// `(subscribe_atom, std::string method, actor)`: to server notifications.
+using subscribe_atom = caf::atom_constant<caf::atom("mcp_sub")>;
+
+/// `(unsubscribe_atom, progress_token, actor)` or
+/// `(unsubscribe_atom, std::string method, actor)`: end a subscription.
+using unsubscribe_atom = caf::atom_constant<caf::atom("mcp_unsub")>;
+
+/// `(attach_atom, progress_token, subscription)`: add a ready-made
+/// progress subscription actor (e.g., one running a callback).
+using attach_atom = caf::atom_constant<caf::atom("mcp_attach")>;
+
+/// `(unregister_atom, progress_token)`: end every subscription of a token.
+using unregister_atom = caf::atom_constant<caf::atom("mcp_unreg")>;
+
+/// `(cancel_atom, std::string key)` or `(cancel_atom, progress_token)`:
+/// cancel one request.
+using cancel_atom = caf::atom_constant<caf::atom("mcp_cancel")>;
+
+/// `(cancel_all_atom)`: cancel every request in flight or waiting.
+using cancel_all_atom = caf::atom_constant<caf::atom("mcp_cancl*")>;
+
+/// `(send_progress_atom, progress_update)`: send progress to the server.
+using send_progress_atom = caf::atom_constant<caf::atom("mcp_sprog")>;
+
+/// `(all_pages_atom, client_request)`: run a paginated list request and
+/// follow `nextCursor` until the last page; answers with one result object
+/// holding all items.
+using all_pages_atom = caf::atom_constant<caf::atom("mcp_pages")>;
+
+/// `(server_info_atom)`: ask a client for its `server_info`.
+using server_info_atom = caf::atom_constant<caf::atom("mcp_sinfo")>;
+
+/// `(client_stats_atom)`: ask a client for its `client_stats`.
+using client_stats_atom = caf::atom_constant<caf::atom("mcp_cstats")>;
+
+/// `(transport_atom, actor)`: give a client a new transport.
+using transport_atom = caf::atom_constant<caf::atom("mcp_trans")>;
+
+/// `(give_up_atom, std::string why)`: the supervisor stops restarting.
+using give_up_atom = caf::atom_constant<caf::atom("mcp_giveup")>;
+
+/// `(supervisor_atom, actor)`: tells a client its session supervisor, which
+/// it keeps alive.
+using supervisor_atom = caf::atom_constant<caf::atom("mcp_super")>;
+
+/// `(restart_atom)`: a supervisor's backoff timer.
+using restart_atom = caf::atom_constant<caf::atom("mcp_restrt")>;
+
+/// `(timeout_atom)`: a client's request timer.
+using timeout_atom = caf::atom_constant<caf::atom("mcp_tmo")>;
+
+/// `(shutdown_atom)`: close the session cleanly, then quit.
+using shutdown_atom = caf::atom_constant<caf::atom("mcp_shut")>;
+
+} // namespace mcp

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "protocol/lifecycle.hpp"
+#include "protocol/version.hpp"
+#include "transports/stdio_transport.hpp"
+
+namespace mcp {
+
+/// Makes a transport actor that sends what it receives to `owner`.
+using transport_factory
+  = std::function<caf::expected<caf::actor>(caf::actor owner)>;
+
+/// When a session supervisor starts a new server after the old one ended.
+struct restart_policy {
+  /// Restarts allowed within `window`; 0 never restarts.
+  size_t max_restarts = 0;
+  /// The window in which restarts are counted.
+  caf::timespan window = std::chrono::seconds(60);
+  /// Wait before the first restart; doubles with each restart in the window.
+  caf::timespan initial_backoff = std::chrono::milliseconds(100);
+  /// Upper bound of the wait.
+  caf::timespan max_backoff = std::chrono::seconds(5);
+
+  /// Never restart.
+  static restart_policy none() {
+    return {};
+  }
+
+  /// Restart up to `n` times within `window`, waiting `initial` (doubling
+  /// up to `max`) before each.
+  static restart_policy
+  with_backoff(size_t n,
+               caf::timespan initial = std::chrono::milliseconds(100),
+               caf::timespan max = std::chrono::seconds(5),
+               caf::timespan window = std::chrono::seconds(60)) {
+    return {n, window, initial, max};
+  }
+};
+
+/// How a client identifies itself and treats its server.
+struct client_config {
+  /// Sent as `clientInfo`.
+  protocol::implementation_info info{"caf-mcp", "0.1.0", "caf-mcp client"};
+  /// The protocol revision offered in `initialize`.
+  std::string protocol_version{protocol::latest_protocol_version};
+  /// Answers `roots/list` (`server_request` -> `boost::json::value`).
+  /// Declares the roots capability when set.
+  caf::actor roots_handler;
+  /// Whether the client sends `notifications/roots/list_changed`.
+  bool roots_list_changed = false;
+  /// Answers `sampling/createMessage`; declares sampling when set.
+  caf::actor sampling_handler;
+  /// Answers `elicitation/create`; declares elicitation when set.
+  caf::actor elicitation_handler;
+  /// How long a handler may take to answer the server.
+  caf::timespan handler_timeout = std::chrono::seconds(60);
+  /// How long the server may take to answer `initialize`.
+  caf::timespan handshake_timeout = std::chrono::seconds(30);
+  /// At most this many server requests are handled at once; more get an
+  /// error.
+  size_t max_server_requests = 256;
+  /// At most this many requests wait for the handshake; more fail at once.
+  size_t max_queued_requests = 65536;
+  /// Whether to print bad input from the server to stderr.
+  bool log_bad_input = true;
+};
+
+/// Spawns a client actor under a session supervisor. `make_transport` makes
+/// the first transport at once (an error here is returned) and every
+/// restart's. The client answers `client_request`s with the result or an
+/// error; see docs/ARCHITECTURE.md for all messages.
+caf::expected<caf::actor> spawn_client(caf::actor_system& sys,
+                                       transport_factory make_transport,
+                                       client_config cfg = {},
+                                       restart_policy policy = {});
+
+/// Spawns a client that talks to a server child process over stdio.
+caf::expected<caf::actor>
+spawn_stdio_client(caf::actor_system& sys,
+                   transports::stdio_transport_config transport,
+                   client_config cfg = {}, restart_policy policy = {});
+
+/// Spawns only the client actor, without supervisor: it waits for a
+/// `(transport_atom, actor)` and then runs the handshake. For tests and for
+/// users who supervise sessions themselves.
+caf::actor spawn_bare_client(caf::actor_system& sys, client_config cfg = {});
+
+} // namespace mcp

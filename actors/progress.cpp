@@ -1,0 +1,88 @@
+#include "actors/progress.hpp"
+
+#include <cstdio>
+#include <random>
+#include <sys/random.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/atoms.hpp"
+
+namespace mcp {
+
+progress_token make_progress_token() {
+  unsigned char bytes[16];
+  size_t got = 0;
+  while (got < sizeof(bytes)) {
+    auto n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n <= 0)
+      break;
+    got += static_cast<size_t>(n);
+  }
+  if (got < sizeof(bytes)) {
+    std::random_device rd;
+    for (auto& b : bytes)
+      b = static_cast<unsigned char>(rd());
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string res = "pt-";
+  for (auto b : bytes) {
+    res += hex[b >> 4];
+    res += hex[b & 0x0F];
+  }
+  return progress_token{std::move(res)};
+}
+
+caf::actor register_progress_callback(const caf::actor& client,
+                                      progress_token token,
+                                      progress_callback fn,
+                                      progress_done_callback on_done) {
+  auto sub = spawn_progress_callback(client->home_system(), token,
+                                     std::move(fn), std::move(on_done));
+  caf::anon_send(client, attach_atom::value, std::move(token), sub);
+  return sub;
+}
+
+void unregister_progress_callback(const caf::actor& client,
+                                  progress_token token) {
+  caf::anon_send(client, unregister_atom::value, std::move(token));
+}
+
+void subscribe_progress(const caf::actor& client, progress_token token,
+                        const caf::actor& subscriber) {
+  caf::anon_send(client, subscribe_atom::value, std::move(token), subscriber);
+}
+
+void unsubscribe_progress(const caf::actor& client, progress_token token,
+                          const caf::actor& subscriber) {
+  caf::anon_send(client, unsubscribe_atom::value, std::move(token),
+                 subscriber);
+}
+
+void send_progress(const caf::actor& client, progress_token token,
+                   double progress, std::optional<double> total,
+                   std::optional<std::string> message) {
+  progress_update x;
+  x.token = std::move(token);
+  x.progress = progress;
+  if (total)
+    x.total = *total;
+  if (message)
+    x.message = std::move(*message);
+  caf::anon_send(client, send_progress_atom::value, std::move(x));
+}
+
+void cancel_request(const caf::actor& client, std::string key) {
+  caf::anon_send(client, cancel_atom::value, std::move(key));
+}
+
+void cancel_request(const caf::actor& client, progress_token token) {
+  caf::anon_send(client, cancel_atom::value, std::move(token));
+}
+
+void cancel_all_requests(const caf::actor& client) {
+  caf::anon_send(client, cancel_all_atom::value);
+}
+
+} // namespace mcp

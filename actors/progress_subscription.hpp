@@ -1,0 +1,32 @@
+#pragma once
+
+#include <functional>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/messages.hpp"
+
+namespace mcp {
+
+/// Called with each progress update of a subscription, inside the
+/// subscription's actor: never concurrently with itself.
+using progress_callback = std::function<void(const progress_update&)>;
+
+/// Called once when a callback subscription ends.
+using progress_done_callback = std::function<void(const progress_done&)>;
+
+/// Spawns the subscription actor that forwards each `progress_update` for
+/// `token` to `subscriber`, then one `progress_done`, and quits. It monitors
+/// `subscriber` and quits when it goes down.
+caf::actor spawn_progress_subscription(caf::actor_system& sys,
+                                       progress_token token,
+                                       caf::actor subscriber);
+
+/// Spawns the subscription actor that runs `on_progress` for each update for
+/// `token` and `on_done` (if set) once at the end, then quits.
+caf::actor spawn_progress_callback(caf::actor_system& sys, progress_token token,
+                                   progress_callback on_progress,
+                                   progress_done_callback on_done = {});
+
+} // namespace mcp

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mcp::protocol {
+
+/// Error codes of JSON-RPC 2.0 and of MCP.
+enum class error_code : int64_t {
+  /// Invalid JSON was received.
+  parse_error = -32700,
+  /// The JSON sent is not a valid request object.
+  invalid_request = -32600,
+  /// The method does not exist or is not available.
+  method_not_found = -32601,
+  /// Invalid method parameters.
+  invalid_params = -32602,
+  /// Internal JSON-RPC error.
+  internal_error = -32603,
+  /// MCP: the requested resource does not exist.
+  resource_not_found = -32002,
+  /// MCP 2025-11-25: the request needs a URL-mode elicitation first.
+  url_elicitation_required = -32042,
+};
+
+/// Returns the name of a known error code, or "unknown error".
+const char* describe(error_code code) noexcept;
+
+/// A failure of the protocol layer: what went wrong, as text.
+struct protocol_error {
+  /// A description fit for a log line or an exception.
+  std::string what;
+};
+
+} // namespace mcp::protocol

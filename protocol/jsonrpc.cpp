@@ -1,0 +1,167 @@
+#include "protocol/jsonrpc.hpp"
+
+namespace mcp::protocol {
+
+namespace {
+
+incoming_message invalid(std::string_view why) {
+  incoming_message res;
+  res.problem = why;
+  return res;
+}
+
+} // namespace
+
+const char* describe(error_code code) noexcept {
+  switch (code) {
+    case error_code::parse_error:
+      return "parse error";
+    case error_code::invalid_request:
+      return "invalid request";
+    case error_code::method_not_found:
+      return "method not found";
+    case error_code::invalid_params:
+      return "invalid params";
+    case error_code::internal_error:
+      return "internal error";
+    case error_code::resource_not_found:
+      return "resource not found";
+    case error_code::url_elicitation_required:
+      return "URL elicitation required";
+  }
+  return "unknown error";
+}
+
+incoming_message classify(const boost::json::value& msg) {
+  auto obj = msg.if_object();
+  if (obj == nullptr)
+    return invalid("message is not a JSON object");
+  auto version = obj->if_contains("jsonrpc");
+  if (version == nullptr || !version->is_string()
+      || version->get_string() != "2.0")
+    return invalid("missing or wrong \"jsonrpc\" member (must be \"2.0\")");
+  incoming_message res;
+  auto id = obj->if_contains("id");
+  if (id != nullptr && !id->is_null()) {
+    res.id = request_id::from_json(*id);
+    if (!res.id)
+      return invalid("\"id\" must be a string or an integer");
+  }
+  if (auto method = obj->if_contains("method")) {
+    if (!method->is_string())
+      return invalid("\"method\" must be a string");
+    res.method = method->get_string();
+    if (auto params = obj->if_contains("params")) {
+      if (!params->is_object() && !params->is_array())
+        return invalid("\"params\" must be an object or an array");
+      res.params = params;
+    }
+    if (id != nullptr && id->is_null())
+      return invalid("a request id must not be null");
+    res.kind = id != nullptr ? message_kind::request
+                             : message_kind::notification;
+    return res;
+  }
+  if (id == nullptr)
+    return invalid("message has neither \"method\" nor \"id\"");
+  auto result = obj->if_contains("result");
+  auto error = obj->if_contains("error");
+  if (result != nullptr && error != nullptr)
+    return invalid("a response must not have both \"result\" and \"error\"");
+  if (result != nullptr) {
+    if (!res.id)
+      return invalid("a result must have a non-null id");
+    res.kind = message_kind::result;
+    res.result = result;
+    return res;
+  }
+  if (error != nullptr) {
+    auto err = error->if_object();
+    if (err == nullptr)
+      return invalid("\"error\" must be an object");
+    auto code = err->if_contains("code");
+    if (code == nullptr || !(code->is_int64() || code->is_uint64()))
+      return invalid("\"error.code\" must be an integer");
+    auto message = err->if_contains("message");
+    if (message == nullptr || !message->is_string())
+      return invalid("\"error.message\" must be a string");
+    res.kind = message_kind::error;
+    res.error = err;
+    return res;
+  }
+  return invalid("a response needs \"result\" or \"error\"");
+}
+
+boost::json::value make_request(const request_id& id, std::string_view method,
+                                boost::json::value params) {
+  boost::json::object obj;
+  obj.reserve(4);
+  obj.emplace("jsonrpc", "2.0");
+  obj.emplace("id", id.to_json());
+  obj.emplace("method", method);
+  if (!params.is_null())
+    obj.emplace("params", std::move(params));
+  return obj;
+}
+
+boost::json::value make_notification(std::string_view method,
+                                     boost::json::value params) {
+  boost::json::object obj;
+  obj.reserve(3);
+  obj.emplace("jsonrpc", "2.0");
+  obj.emplace("method", method);
+  if (!params.is_null())
+    obj.emplace("params", std::move(params));
+  return obj;
+}
+
+boost::json::value make_result(const request_id& id,
+                               boost::json::value result) {
+  boost::json::object obj;
+  obj.reserve(3);
+  obj.emplace("jsonrpc", "2.0");
+  obj.emplace("id", id.to_json());
+  obj.emplace("result", std::move(result));
+  return obj;
+}
+
+boost::json::value make_error(const std::optional<request_id>& id,
+                              int64_t code, std::string_view message,
+                              boost::json::value data) {
+  boost::json::object err;
+  err.emplace("code", code);
+  err.emplace("message", message);
+  if (!data.is_null())
+    err.emplace("data", std::move(data));
+  boost::json::object obj;
+  obj.reserve(3);
+  obj.emplace("jsonrpc", "2.0");
+  obj.emplace("id", id ? id->to_json() : boost::json::value(nullptr));
+  obj.emplace("error", std::move(err));
+  return obj;
+}
+
+std::optional<progress_token>
+progress_token_of(const boost::json::value* params) {
+  if (params == nullptr || !params->is_object())
+    return std::nullopt;
+  auto meta = params->get_object().if_contains("_meta");
+  if (meta == nullptr || !meta->is_object())
+    return std::nullopt;
+  auto token = meta->get_object().if_contains("progressToken");
+  if (token == nullptr)
+    return std::nullopt;
+  return progress_token::from_json(*token);
+}
+
+void set_progress_token(boost::json::value& params,
+                        const progress_token& token) {
+  if (!params.is_object())
+    params = boost::json::object{};
+  auto& meta = params.get_object()["_meta"];
+  if (!meta.is_object())
+    meta = boost::json::object{};
+  meta.get_object()["progressToken"] = token.to_json();
+}
+
+} // namespace mcp::protocol

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+namespace mcp::transports {
+
+/// What to run as a child process.
+struct child_process_spec {
+  /// The program; looked up in `PATH` when it has no slash.
+  std::string command;
+  /// Arguments after the program name.
+  std::vector<std::string> args;
+  /// Variables to set (or override) in the child's environment.
+  std::vector<std::pair<std::string, std::string>> env;
+  /// Whether the child starts from this process's environment.
+  bool inherit_env = true;
+  /// The child's working directory; empty keeps ours.
+  std::string working_dir;
+};
+
+/// A child process whose stdin and stdout are one end of a Unix stream
+/// socket pair and whose stderr is another, so that socket-based I/O
+/// multiplexers can serve both. The destructor kills and reaps a child that
+/// is still running, so a child never outlives its owner.
+class child_process {
+public:
+  // -- constructors, destructors, and assignment operators --------------------
+
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  child_process(child_process&& other) noexcept;
+  child_process& operator=(child_process&& other) noexcept;
+  ~child_process();
+
+  /// Starts `spec`; fails with a description when the program cannot start.
+  static boost::system::result<child_process, std::string>
+  spawn(const child_process_spec& spec);
+
+  // -- properties -------------------------------------------------------------
+
+  /// Returns the process id (0 once reaped).
+  pid_t pid() const noexcept {
+    return pid_;
+  }
+
+  /// Returns our end of the child's stdin/stdout socket (-1 once released).
+  int stdio_fd() const noexcept {
+    return stdio_fd_;
+  }
+
+  /// Returns our end of the child's stderr socket (-1 once released).
+  int stderr_fd() const noexcept {
+    return stderr_fd_;
+  }
+
+  /// Returns the wait status once the child was reaped.
+  std::optional<int> exit_status() const noexcept {
+    return status_;
+  }
+
+  // -- ownership --------------------------------------------------------------
+
+  /// Gives up ownership of our stdio socket end (e.g., to a multiplexer).
+  int release_stdio_fd() noexcept {
+    return std::exchange(stdio_fd_, -1);
+  }
+
+  /// Gives up ownership of our stderr socket end.
+  int release_stderr_fd() noexcept {
+    return std::exchange(stderr_fd_, -1);
+  }
+
+  // -- process control --------------------------------------------------------
+
+  /// Reaps the child if it has exited, without blocking.
+  std::optional<int> try_wait();
+
+  /// Blocks until the child exits; returns its wait status.
+  int wait();
+
+  /// Sends SIGTERM.
+  void terminate() noexcept;
+
+  /// Sends SIGKILL.
+  void kill() noexcept;
+
+private:
+  child_process() = default;
+
+  void close_fds() noexcept;
+
+  pid_t pid_ = 0;
+  int stdio_fd_ = -1;
+  int stderr_fd_ = -1;
+  std::optional<int> status_;
+};
+
+/// Describes a wait status: "exited with status 3", "killed by signal 9".
+std::string describe_wait_status(int status);
+
+} // namespace mcp::transports

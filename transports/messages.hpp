@@ -1,0 +1,94 @@
+#pragma once
+
+// Messages between a transport actor and its owner. A transport moves whole
+// JSON values in and out and knows nothing of MCP methods.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/optional.hpp>
+
+#include "protocol/json_inspect.hpp"
+
+namespace mcp::transports {
+
+// -- atoms --------------------------------------------------------------------
+
+/// Tags a JSON message that arrived from the peer: `(inbound_atom, value)`.
+using inbound_atom = caf::atom_constant<caf::atom("mcp_in")>;
+
+/// Tags a JSON message to send to the peer: `(outbound_atom, value)`.
+using outbound_atom = caf::atom_constant<caf::atom("mcp_out")>;
+
+/// Asks a transport to end the connection cleanly: `(close_atom)`.
+using close_atom = caf::atom_constant<caf::atom("mcp_close")>;
+
+/// Asks a transport for its `transport_stats`: `(stats_atom)`.
+using stats_atom = caf::atom_constant<caf::atom("mcp_stats")>;
+
+// -- messages -----------------------------------------------------------------
+
+/// Kinds of bad input a transport drops.
+enum class fault_kind : uint8_t {
+  /// A line that is not valid JSON.
+  malformed_json,
+  /// A line over the configured size limit.
+  oversized_line,
+};
+
+/// Returns "malformed_json" or "oversized_line".
+const char* to_string(fault_kind x) noexcept;
+
+/// Reports input the transport dropped; the connection goes on.
+struct transport_fault {
+  /// What was wrong.
+  fault_kind kind = fault_kind::malformed_json;
+  /// A description with a bounded excerpt of the input.
+  std::string detail;
+};
+
+/// Inspects a `transport_fault`.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transport_fault& x) {
+  return f(caf::meta::type_name("transport_fault"), x.kind, x.detail);
+}
+
+/// The last message of a transport to its owner: the connection is gone.
+struct transport_closed {
+  /// The child's wait status, for transports that run a child process.
+  caf::optional<int> wait_status;
+  /// What happened, e.g. "server process exited with status 3".
+  std::string description;
+  /// The last bytes the child wrote to stderr.
+  std::string stderr_tail;
+};
+
+/// Inspects a `transport_closed`.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transport_closed& x) {
+  return f(caf::meta::type_name("transport_closed"), x.wait_status,
+           x.description, x.stderr_tail);
+}
+
+/// Counters a transport keeps.
+struct transport_stats {
+  /// Complete JSON messages received.
+  uint64_t messages_in = 0;
+  /// JSON messages sent.
+  uint64_t messages_out = 0;
+  /// Lines dropped because they were not JSON.
+  uint64_t malformed = 0;
+  /// Lines dropped because they were over the size limit.
+  uint64_t oversized = 0;
+};
+
+/// Inspects a `transport_stats`.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transport_stats& x) {
+  return f(caf::meta::type_name("transport_stats"), x.messages_in,
+           x.messages_out, x.malformed, x.oversized);
+}
+
+} // namespace mcp::transports

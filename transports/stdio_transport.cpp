@@ -1,0 +1,328 @@
+#include "transports/stdio_transport.hpp"
+
+#include <algorithm>
+#include <fcntl.h>
+#include <optional>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json/parser.hpp>
+#include <boost/json/serializer.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/system_messages.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/sec.hpp>
+
+#include "transports/line_framer.hpp"
+#include "transports/messages.hpp"
+
+namespace mcp::transports {
+
+namespace {
+
+using reap_atom = caf::atom_constant<caf::atom("mcp_reap")>;
+
+constexpr size_t read_chunk = 64 * 1024;
+constexpr size_t excerpt_size = 120;
+
+enum class phase {
+  /// Running normally.
+  open,
+  /// Our side asked for the end: flushing, then closing the child's stdin.
+  flushing,
+  /// Stdin closed or stdout gone: waiting for the child to exit.
+  reaping,
+  /// SIGTERM sent.
+  terminating,
+};
+
+struct state {
+  stdio_transport_config cfg;
+  std::optional<child_process> child;
+  std::optional<line_framer> framer;
+  boost::json::parser parser{boost::json::storage_ptr{},
+                             boost::json::parse_options{256}};
+  caf::actor owner;
+  caf::io::connection_handle io;
+  caf::io::connection_handle err;
+  int io_fd = -1;
+  bool io_open = true;
+  bool err_open = true;
+  bool exited = false;
+  phase stage = phase::open;
+  caf::actor_clock::time_point deadline;
+  caf::timespan poll_interval = std::chrono::milliseconds(1);
+  std::string stderr_tail;
+  transport_stats stats;
+  std::string end_reason;
+
+  static inline const char* name = "mcp_stdio_transport";
+};
+
+using broker_t = caf::io::stateful_broker<state>;
+
+std::string excerpt(std::string_view line) {
+  std::string res{line.substr(0, excerpt_size)};
+  if (line.size() > excerpt_size)
+    res += "...";
+  return res;
+}
+
+void keep_stderr(state& st, std::string_view bytes) {
+  if (st.cfg.echo_stderr) {
+    auto rc = ::write(STDERR_FILENO, bytes.data(), bytes.size());
+    static_cast<void>(rc);
+  }
+  auto limit = st.cfg.stderr_tail_size;
+  if (limit == 0)
+    return;
+  if (bytes.size() >= limit) {
+    st.stderr_tail.assign(bytes.substr(bytes.size() - limit));
+    return;
+  }
+  st.stderr_tail.append(bytes.data(), bytes.size());
+  if (st.stderr_tail.size() > 2 * limit)
+    st.stderr_tail.erase(0, st.stderr_tail.size() - limit);
+}
+
+void on_line(broker_t* self, std::string_view line) {
+  auto& st = self->state;
+  boost::system::error_code ec;
+  st.parser.reset();
+  st.parser.write(line.data(), line.size(), ec);
+  if (ec) {
+    ++st.stats.malformed;
+    std::string detail = "malformed JSON (";
+    detail += ec.message();
+    detail += "): ";
+    detail += excerpt(line);
+    self->send(st.owner, transport_fault{fault_kind::malformed_json,
+                                         std::move(detail)});
+    return;
+  }
+  ++st.stats.messages_in;
+  self->send(st.owner, inbound_atom::value, st.parser.release());
+}
+
+void on_oversized(broker_t* self, size_t size) {
+  auto& st = self->state;
+  ++st.stats.oversized;
+  self->send(st.owner,
+             transport_fault{fault_kind::oversized_line,
+                             "dropped a line of " + std::to_string(size)
+                               + " bytes (limit "
+                               + std::to_string(st.cfg.max_line_size) + ")"});
+}
+
+void write_message(broker_t* self, const boost::json::value& msg) {
+  auto& st = self->state;
+  auto& buf = self->wr_buf(st.io);
+  boost::json::serializer sr;
+  sr.reset(&msg);
+  auto used = buf.size();
+  while (!sr.done()) {
+    buf.resize(used + 4096);
+    used += sr.read(buf.data() + used, 4096).size();
+  }
+  buf.resize(used);
+  buf.push_back('\n');
+  self->flush(st.io);
+  ++st.stats.messages_out;
+}
+
+void finish(broker_t* self) {
+  auto& st = self->state;
+  transport_closed msg;
+  if (st.child && st.child->exit_status()) {
+    auto status = *st.child->exit_status();
+    msg.wait_status = status;
+    msg.description = "server process " + describe_wait_status(status);
+  } else {
+    msg.description = "server process could not be reaped";
+  }
+  if (!st.end_reason.empty())
+    msg.description += " (" + st.end_reason + ")";
+  msg.stderr_tail = std::move(st.stderr_tail);
+  self->send(st.owner, std::move(msg));
+  self->quit();
+}
+
+void schedule_reap(broker_t* self) {
+  auto& st = self->state;
+  self->delayed_send(self, st.poll_interval, reap_atom::value);
+  st.poll_interval = std::min<caf::timespan>(st.poll_interval * 2,
+                                             std::chrono::milliseconds(50));
+}
+
+/// Checks whether the child is gone; escalates once a grace period ends.
+/// After the child exited, waits briefly for both sockets to drain so that
+/// its last output and stderr are not lost.
+void reap(broker_t* self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  if (st.child->try_wait()) {
+    if (!st.exited) {
+      st.exited = true;
+      st.deadline = now + std::chrono::milliseconds(200);
+    }
+    if ((!st.io_open && !st.err_open) || now >= st.deadline) {
+      finish(self);
+      return;
+    }
+    schedule_reap(self);
+    return;
+  }
+  if (now >= st.deadline) {
+    if (st.stage == phase::reaping) {
+      st.child->terminate();
+      st.stage = phase::terminating;
+      st.deadline = now + st.cfg.terminate_grace;
+    } else {
+      st.child->kill();
+      st.child->wait();
+      finish(self);
+      return;
+    }
+  }
+  schedule_reap(self);
+}
+
+void start_reaping(broker_t* self) {
+  auto& st = self->state;
+  if (st.stage == phase::reaping || st.stage == phase::terminating)
+    return;
+  st.stage = phase::reaping;
+  st.deadline = self->clock().now() + st.cfg.close_grace;
+  reap(self);
+}
+
+/// Closes the child's stdin once everything written has left.
+void close_input(broker_t* self) {
+  auto& st = self->state;
+  if (st.io_open && st.io_fd >= 0)
+    ::shutdown(st.io_fd, SHUT_WR);
+  start_reaping(self);
+}
+
+void begin_close(broker_t* self, std::string reason) {
+  auto& st = self->state;
+  if (st.stage != phase::open)
+    return;
+  if (st.end_reason.empty())
+    st.end_reason = std::move(reason);
+  if (!st.io_open) {
+    start_reaping(self);
+    return;
+  }
+  st.stage = phase::flushing;
+  self->ack_writes(st.io, true);
+  self->flush(st.io);
+  // Gives pending output a moment to drain if no write acknowledgement comes.
+  self->delayed_send(self, std::chrono::milliseconds(20), close_atom::value);
+}
+
+caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
+                              caf::actor owner, int io_fd, int err_fd,
+                              std::shared_ptr<child_process> child) {
+  auto& st = self->state;
+  st.framer.emplace(cfg.max_line_size);
+  st.cfg = std::move(cfg);
+  st.child.emplace(std::move(*child));
+  st.owner = std::move(owner);
+  st.io_fd = io_fd;
+  st.io = self->add_scribe(io_fd);
+  st.err = self->add_scribe(err_fd);
+  self->configure_read(st.io, caf::io::receive_policy::at_most(read_chunk));
+  self->configure_read(st.err, caf::io::receive_policy::at_most(4096));
+  self->monitor(st.owner);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source == self->state.owner)
+      begin_close(self, "owner went down");
+  });
+  self->set_exit_handler([=](caf::exit_msg& em) {
+    if (em.reason == caf::exit_reason::kill) {
+      self->quit(em.reason);
+      return;
+    }
+    begin_close(self, "asked to exit");
+  });
+  return {
+    [=](outbound_atom, const boost::json::value& msg) {
+      if (self->state.stage == phase::open && self->state.io_open)
+        write_message(self, msg);
+    },
+    [=](close_atom) {
+      auto& st = self->state;
+      if (st.stage == phase::open)
+        begin_close(self, "closed by owner");
+      else if (st.stage == phase::flushing)
+        close_input(self);
+    },
+    [=](caf::io::data_transferred_msg& msg) {
+      if (self->state.stage == phase::flushing && msg.remaining == 0)
+        close_input(self);
+    },
+    [=](stats_atom) { return self->state.stats; },
+    [=](reap_atom) {
+      auto stage = self->state.stage;
+      if (stage == phase::reaping || stage == phase::terminating)
+        reap(self);
+    },
+    [=](caf::io::new_data_msg& msg) {
+      auto& st = self->state;
+      std::string_view bytes{msg.buf.data(), msg.buf.size()};
+      if (msg.handle == st.err) {
+        keep_stderr(st, bytes);
+        return;
+      }
+      st.framer->feed(
+        bytes, [&](std::string_view line) { on_line(self, line); },
+        [&](size_t n) { on_oversized(self, n); });
+    },
+    [=](caf::io::connection_closed_msg& msg) {
+      auto& st = self->state;
+      if (msg.handle == st.err) {
+        st.err_open = false;
+        if (st.exited)
+          reap(self);
+        return;
+      }
+      st.io_open = false;
+      st.framer->finish([&](std::string_view line) { on_line(self, line); },
+                        [&](size_t n) { on_oversized(self, n); });
+      if (st.end_reason.empty() && st.stage == phase::open)
+        st.end_reason = "closed its stdout";
+      if (st.exited)
+        reap(self);
+      else
+        start_reaping(self);
+    },
+  };
+}
+
+} // namespace
+
+const char* to_string(fault_kind x) noexcept {
+  return x == fault_kind::malformed_json ? "malformed_json" : "oversized_line";
+}
+
+caf::expected<caf::actor> spawn_stdio_transport(caf::actor_system& sys,
+                                                stdio_transport_config cfg,
+                                                caf::actor owner) {
+  auto child = child_process::spawn(cfg.child);
+  if (!child)
+    return caf::make_error(caf::sec::runtime_error, child.error());
+  auto io_fd = child->release_stdio_fd();
+  auto err_fd = child->release_stderr_fd();
+  for (auto fd : {io_fd, err_fd})
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  auto shared = std::make_shared<child_process>(std::move(*child));
+  return sys.middleman().spawn_broker(stdio_transport, std::move(cfg),
+                                      std::move(owner), io_fd, err_fd,
+                                      std::move(shared));
+}
+
+} // namespace mcp::transports
