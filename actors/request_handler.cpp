@@ -1,0 +1,29 @@
+#include "actors/request_handler.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/sec.hpp>
+
+#include <exception>
+#include <string>
+
+namespace mcp {
+
+caf::actor spawn_request_handler(caf::actor_system& sys,
+                                 request_handler_function fn) {
+  auto behavior = [fn = std::move(fn)](caf::event_based_actor*) {
+    return caf::behavior{
+      [fn](const server_request& x) -> caf::expected<boost::json::value> {
+        try {
+          return fn(x);
+        } catch (const std::exception& e) {
+          return caf::make_error(caf::sec::runtime_error,
+                                 std::string{"handler threw: "} + e.what());
+        }
+      },
+    };
+  };
+  return sys.spawn<caf::detached>(std::move(behavior));
+}
+
+} // namespace mcp

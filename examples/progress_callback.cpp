@@ -1,0 +1,55 @@
+// Method 1 of the progress guide: register a callback for a token, then make
+// a request that carries the token, then unregister.
+//   usage: progress_callback [server command...]
+
+#include <cstdio>
+
+#include <boost/json/serialize.hpp>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/blocking_client.hpp"
+#include "actors/client.hpp"
+#include "actors/error.hpp"
+#include "actors/progress.hpp"
+#include "actors/system_config.hpp"
+#include "default_server.hpp"
+
+int main(int argc, char** argv) {
+  mcp::system_config cfg;
+  caf::actor_system sys{cfg};
+  auto client = mcp::spawn_stdio_client(sys,
+                                        examples::server_from_args(argc, argv));
+  if (!client) {
+    std::fprintf(stderr, "cannot start server: %s\n",
+                 mcp::describe(client.error()).c_str());
+    return 1;
+  }
+  mcp::blocking_client api{sys, *client};
+  auto token = mcp::make_progress_token();
+  mcp::register_progress_callback(
+    *client, token, [](const mcp::progress_update& x) {
+      if (x.total)
+        std::printf("Operation %s progress: %g/%g (%.1f%%)\n",
+                    x.token.to_json_text().c_str(), x.progress, *x.total,
+                    x.progress / *x.total * 100);
+      else
+        std::printf("Operation %s progress: %g/unknown\n",
+                    x.token.to_json_text().c_str(), x.progress);
+    });
+  mcp::request_options opts;
+  opts.progress = token;
+  auto result = api.call_tool("trigger-long-running-operation",
+                              boost::json::object{{"duration", 2},
+                                                  {"steps", 4}},
+                              opts);
+  mcp::unregister_progress_callback(*client, token);
+  api.shutdown();
+  if (!result) {
+    std::fprintf(stderr, "call failed: %s\n",
+                 mcp::describe(result.error()).c_str());
+    return 1;
+  }
+  std::printf("result: %s\n", boost::json::serialize(*result).c_str());
+  return 0;
+}

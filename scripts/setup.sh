@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs caf-mcp on Debian 12. Installs what it needs
+# (apt packages as root or through sudo, then the pinned npm packages).
+#
+#   scripts/setup.sh demo    build (release) and run the progress demo
+#   scripts/setup.sh test    build and run every test, then again under
+#                            AddressSanitizer + UndefinedBehaviorSanitizer
+#   scripts/setup.sh deps    only install what the others need
+#   scripts/setup.sh build   only build (release) into build/
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "error: need root or sudo to run: $*" >&2
+    exit 1
+  fi
+}
+
+apt_packages=(
+  g++ make cmake pkg-config ca-certificates
+  libcaf-dev libboost1.81-dev libboost-json1.81-dev
+  python3 python3-jsonschema
+)
+
+install_deps() {
+  local missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  if [ ! -f node_modules/.package-lock.json ] \
+     || ! cmp -s package-lock.json node_modules/.package-lock.json.caf-mcp; then
+    log "installing pinned npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json node_modules/.package-lock.json.caf-mcp
+  fi
+}
+
+# build DIR BUILD_TYPE [extra cmake args...]
+build() {
+  local dir=$1 type=$2
+  shift 2
+  log "building $dir ($type)"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+run_tests() {
+  local dir=$1
+  log "testing $dir"
+  (cd "$dir" && ctest --output-on-failure --timeout 600)
+}
+
+case "${1:-}" in
+  deps)
+    install_deps
+    ;;
+  build)
+    install_deps
+    build build Release
+    ;;
+  demo)
+    install_deps
+    build build Release -DCAF_MCP_BUILD_TESTS=OFF
+    log "running the progress demo"
+    shift
+    ./build/examples/progress_demo "$@"
+    ;;
+  test)
+    install_deps
+    build build Release
+    run_tests build
+    build build-asan Debug -DCAF_MCP_SANITIZE=ON -DCAF_MCP_BUILD_EXAMPLES=OFF
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export UBSAN_OPTIONS="suppressions=$root/tests/ubsan.supp:halt_on_error=1:print_stacktrace=1"
+    run_tests build-asan
+    log "all tests passed (release and sanitizer builds)"
+    ;;
+  *)
+    sed -n '2,11p' "$0"
+    exit 2
+    ;;
+esac

@@ -1,0 +1,300 @@
+// Integration tests against @modelcontextprotocol/server-everything, a
+// server no one here wrote, run as a real child process over stdio.
+#define CAF_SUITE integration.everything
+#include <caf/test/unit_test.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <boost/json/serialize.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/blocking_client.hpp"
+#include "actors/client.hpp"
+#include "actors/error.hpp"
+#include "actors/progress.hpp"
+#include "actors/request_handler.hpp"
+#include "actors/system_config.hpp"
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string server_script() {
+  return std::string{CAF_MCP_SOURCE_DIR}
+         + "/node_modules/@modelcontextprotocol/server-everything/dist/"
+           "index.js";
+}
+
+mcp::transports::stdio_transport_config everything() {
+  mcp::transports::stdio_transport_config res;
+  res.child.command = "node";
+  res.child.args = {server_script(), "stdio"};
+  return res;
+}
+
+std::string text_of(const json::value& result) {
+  return std::string{result.at("content").at(0).at("text").as_string()};
+}
+
+bool has_named(const json::value& list, std::string_view key,
+               std::string_view name) {
+  for (auto& x : list.at(key).as_array())
+    if (x.at("name").as_string() == name)
+      return true;
+  return false;
+}
+
+/// Collects progress updates from callbacks that run in other threads.
+struct progress_record {
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::vector<mcp::progress_update> updates;
+  std::vector<mcp::progress_outcome> ends;
+
+  void add(const mcp::progress_update& x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    updates.push_back(x);
+  }
+
+  void end(const mcp::progress_done& x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    ends.push_back(x.outcome);
+    cv.notify_all();
+  }
+
+  bool wait_for_end() {
+    std::unique_lock<std::mutex> guard{mtx};
+    return cv.wait_for(guard, 10s, [this] { return !ends.empty(); });
+  }
+};
+
+void check_five_steps(const std::vector<mcp::progress_update>& updates,
+                      const mcp::progress_token& token) {
+  CAF_REQUIRE_EQUAL(updates.size(), 5u);
+  for (size_t i = 0; i < updates.size(); ++i) {
+    CAF_CHECK_EQUAL(updates[i].token, token);
+    CAF_CHECK_EQUAL(updates[i].progress, static_cast<double>(i + 1));
+    CAF_REQUIRE(updates[i].total);
+    CAF_CHECK_EQUAL(*updates[i].total, 5.0);
+  }
+}
+
+struct fixture {
+  mcp::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::actor client;
+  std::unique_ptr<mcp::blocking_client> api;
+
+  fixture() {
+    CAF_REQUIRE_EQUAL(::access(server_script().c_str(), R_OK), 0);
+  }
+
+  void start(mcp::client_config client_cfg = {}) {
+    client_cfg.log_bad_input = true;
+    auto res = mcp::spawn_stdio_client(sys, everything(), client_cfg);
+    CAF_REQUIRE(static_cast<bool>(res));
+    client = *res;
+    api = std::make_unique<mcp::blocking_client>(sys, client);
+    auto info = api->info();
+    CAF_REQUIRE(static_cast<bool>(info));
+    CAF_CHECK_EQUAL(info->protocol_version, "2025-11-25");
+  }
+
+  ~fixture() {
+    if (api)
+      api->shutdown();
+  }
+
+  json::value ok(caf::expected<json::value> x) {
+    if (!x)
+      CAF_FAIL("request failed: " << mcp::describe(x.error()));
+    return std::move(*x);
+  }
+
+  json::value long_running_args() {
+    return json::object{{"duration", 1}, {"steps", 5}};
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(everything_tests, fixture)
+
+CAF_TEST(tools are listed and called) {
+  start();
+  auto tools = ok(api->list_all_tools());
+  CAF_CHECK(has_named(tools, "tools", "echo"));
+  CAF_CHECK(has_named(tools, "tools", "get-sum"));
+  CAF_CHECK(has_named(tools, "tools", "trigger-long-running-operation"));
+  auto first_page = ok(api->list_tools());
+  CAF_CHECK(first_page.at("tools").as_array().size() > 0);
+  CAF_CHECK_EQUAL(text_of(ok(api->call_tool(
+                    "echo", json::object{{"message", "hello caf"}}))),
+                  "Echo: hello caf");
+  auto sum = text_of(ok(api->call_tool("get-sum", json::object{{"a", 2},
+                                                               {"b", 40}})));
+  CAF_CHECK(sum.find("42") != std::string::npos);
+  auto bad = api->call_tool("no-such-tool");
+  if (bad) {
+    CAF_CHECK(bad->as_object().contains("isError"));
+  } else {
+    CAF_CHECK(mcp::server_error_code(bad.error()).has_value());
+  }
+  CAF_CHECK(static_cast<bool>(api->ping()));
+}
+
+CAF_TEST(resources and templates are listed and read) {
+  start();
+  auto resources = ok(api->list_all_resources());
+  CAF_REQUIRE(!resources.at("resources").as_array().empty());
+  auto uri = std::string{
+    resources.at("resources").at(0).at("uri").as_string()};
+  CAF_CHECK(uri.rfind("demo://", 0) == 0);
+  auto read = ok(api->read_resource(uri));
+  CAF_REQUIRE(!read.at("contents").as_array().empty());
+  CAF_CHECK_EQUAL(read.at("contents").at(0).at("uri").as_string(), uri);
+  auto templates = ok(api->list_resource_templates());
+  CAF_CHECK(!templates.at("resourceTemplates").as_array().empty());
+  auto dynamic = ok(api->read_resource("demo://resource/dynamic/text/7"));
+  CAF_CHECK(dynamic.at("contents").at(0).as_object().contains("text"));
+  auto missing = api->read_resource("demo://resource/dynamic/text/x-y");
+  CAF_CHECK(!missing);
+}
+
+CAF_TEST(prompts are listed and fetched) {
+  start();
+  auto prompts = ok(api->list_all_prompts());
+  CAF_CHECK(has_named(prompts, "prompts", "simple-prompt"));
+  CAF_CHECK(has_named(prompts, "prompts", "args-prompt"));
+  auto simple = ok(api->get_prompt("simple-prompt"));
+  CAF_CHECK(!simple.at("messages").as_array().empty());
+  auto args = ok(api->get_prompt("args-prompt",
+                                 json::object{{"city", "Hamburg"}}));
+  auto text = json::serialize(args.at("messages"));
+  CAF_CHECK(text.find("Hamburg") != std::string::npos);
+}
+
+CAF_TEST(long running operation reports progress to a callback) {
+  start();
+  progress_record record;
+  auto token = mcp::make_progress_token();
+  mcp::register_progress_callback(
+    client, token, [&](const mcp::progress_update& x) { record.add(x); },
+    [&](const mcp::progress_done& x) { record.end(x); });
+  mcp::request_options opts;
+  opts.progress = token;
+  auto result = ok(api->call_tool("trigger-long-running-operation",
+                                  long_running_args(), opts));
+  CAF_CHECK(text_of(result).find("completed") != std::string::npos);
+  CAF_REQUIRE(record.wait_for_end());
+  std::lock_guard<std::mutex> guard{record.mtx};
+  check_five_steps(record.updates, token);
+  CAF_REQUIRE_EQUAL(record.ends.size(), 1u);
+  CAF_CHECK(record.ends[0] == mcp::progress_outcome::completed);
+  mcp::unregister_progress_callback(client, token);
+  auto st = api->stats();
+  CAF_REQUIRE(static_cast<bool>(st));
+  CAF_CHECK_EQUAL(st->subscriptions, 0u);
+  CAF_CHECK_EQUAL(st->progress_unknown_token, 0u);
+}
+
+CAF_TEST(long running operation reports progress to a subscriber actor) {
+  start();
+  caf::scoped_actor subscriber{sys};
+  auto token = mcp::make_progress_token();
+  mcp::request_options opts;
+  opts.progress = token;
+  opts.progress_subscribers.push_back(subscriber);
+  ok(api->call_tool("trigger-long-running-operation", long_running_args(),
+                    opts));
+  std::vector<mcp::progress_update> updates;
+  bool done = false;
+  for (int i = 0; i < 6 && !done; ++i)
+    subscriber->receive(
+      [&](mcp::progress_update& x) { updates.push_back(std::move(x)); },
+      [&](mcp::progress_done& x) {
+        done = true;
+        CAF_CHECK(x.outcome == mcp::progress_outcome::completed);
+      },
+      caf::after(10s) >> [] { CAF_FAIL("no progress message"); });
+  CAF_CHECK(done);
+  check_five_steps(updates, token);
+  CAF_CHECK_EQUAL(api->stats()->subscriptions, 0u);
+}
+
+CAF_TEST(token and callback in one call) {
+  start();
+  progress_record record;
+  auto token = mcp::make_progress_token();
+  auto result = ok(api->call_tool(
+    "trigger-long-running-operation", long_running_args(), token,
+    [&](const mcp::progress_update& x) { record.add(x); }));
+  CAF_CHECK(text_of(result).find("completed") != std::string::npos);
+  for (int i = 0; i < 100; ++i) {
+    if (api->stats()->subscriptions == 0)
+      break;
+    std::this_thread::sleep_for(10ms);
+  }
+  CAF_CHECK_EQUAL(api->stats()->subscriptions, 0u);
+  std::lock_guard<std::mutex> guard{record.mtx};
+  check_five_steps(record.updates, token);
+}
+
+CAF_TEST(the server samples through the client handler) {
+  mcp::client_config client_cfg;
+  std::atomic<int> calls{0};
+  client_cfg.sampling_handler = mcp::spawn_request_handler(
+    sys, [&](const mcp::server_request& req) -> caf::expected<json::value> {
+      ++calls;
+      CAF_CHECK_EQUAL(req.method, "sampling/createMessage");
+      return json::value(json::object{
+        {"role", "assistant"},
+        {"model", "caf-mcp-test-model"},
+        {"content", json::object{{"type", "text"}, {"text", "sampled!"}}}});
+    });
+  start(client_cfg);
+  auto tools = ok(api->list_all_tools());
+  CAF_REQUIRE(has_named(tools, "tools", "trigger-sampling-request"));
+  auto result = ok(api->call_tool("trigger-sampling-request",
+                                  json::object{{"prompt", "hi"},
+                                               {"maxTokens", 10}}));
+  CAF_CHECK(json::serialize(result).find("sampled!") != std::string::npos);
+  CAF_CHECK_EQUAL(calls.load(), 1);
+  caf::anon_send_exit(client_cfg.sampling_handler,
+                      caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a timed out call cancels on the server and the client goes on) {
+  start();
+  mcp::request_options opts;
+  opts.timeout = 300ms;
+  auto res = api->call_tool("trigger-long-running-operation",
+                            json::object{{"duration", 5}, {"steps", 5}}, opts);
+  CAF_REQUIRE(!res);
+  CAF_CHECK(mcp::is(res.error(), mcp::errc::timeout));
+  CAF_CHECK_EQUAL(text_of(ok(api->call_tool(
+                    "echo", json::object{{"message", "still here"}}))),
+                  "Echo: still here");
+}
+
+CAF_TEST(shutdown closes the server process cleanly) {
+  start();
+  caf::scoped_actor self{sys};
+  self->monitor(client);
+  api->shutdown();
+  api.reset();
+  bool down = false;
+  self->receive([&](caf::down_msg&) { down = true; },
+                caf::after(10s) >> [] { CAF_FAIL("client did not stop"); });
+  CAF_CHECK(down);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,108 @@
+#define CAF_SUITE protocol.jsonrpc
+#include <caf/test/unit_test.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "protocol/jsonrpc.hpp"
+
+namespace json = boost::json;
+using namespace mcp::protocol;
+
+namespace {
+
+incoming_message classify_text(const json::value& v) {
+  return classify(v);
+}
+
+} // namespace
+
+CAF_TEST(requests notifications results and errors are told apart) {
+  auto req = json::parse(R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
+  auto in = classify_text(req);
+  CAF_CHECK(in.kind == message_kind::request);
+  CAF_CHECK_EQUAL(in.method, "ping");
+  CAF_CHECK_EQUAL(*in.id, request_id{1});
+  CAF_CHECK(in.params == nullptr);
+  auto note = json::parse(
+    R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"a":1}})");
+  in = classify_text(note);
+  CAF_CHECK(in.kind == message_kind::notification);
+  CAF_REQUIRE(in.params != nullptr);
+  CAF_CHECK_EQUAL(in.params->at("a").as_int64(), 1);
+  auto res = json::parse(R"({"jsonrpc":"2.0","id":"x","result":{}})");
+  in = classify_text(res);
+  CAF_CHECK(in.kind == message_kind::result);
+  CAF_CHECK_EQUAL(*in.id, request_id{"x"});
+  auto err = json::parse(
+    R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"bad"}})");
+  in = classify_text(err);
+  CAF_CHECK(in.kind == message_kind::error);
+  CAF_CHECK(!in.id.has_value());
+  CAF_CHECK_EQUAL(in.error->at("code").as_int64(), -32700);
+}
+
+CAF_TEST(invalid messages say why) {
+  const char* cases[] = {
+    R"([1,2])",
+    R"({"id":1,"method":"ping"})",
+    R"({"jsonrpc":"1.0","id":1,"method":"ping"})",
+    R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})",
+    R"({"jsonrpc":"2.0","id":1,"method":7})",
+    R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})",
+    R"({"jsonrpc":"2.0","id":null,"method":"x"})",
+    R"({"jsonrpc":"2.0"})",
+    R"({"jsonrpc":"2.0","id":1})",
+    R"({"jsonrpc":"2.0","id":1,"result":{},"error":{}})",
+    R"({"jsonrpc":"2.0","id":1,"error":"no"})",
+    R"({"jsonrpc":"2.0","id":1,"error":{"code":"x","message":"m"}})",
+    R"({"jsonrpc":"2.0","id":1,"error":{"code":1}})",
+    R"({"jsonrpc":"2.0","id":null,"result":{}})",
+  };
+  for (auto text : cases) {
+    auto v = json::parse(text);
+    auto in = classify_text(v);
+    CAF_CHECK(in.kind == message_kind::invalid);
+    CAF_CHECK(!in.problem.empty());
+    if (in.kind != message_kind::invalid)
+      CAF_MESSAGE("accepted invalid message: " << text);
+  }
+}
+
+CAF_TEST(builders make JSON-RPC 2.0 messages) {
+  auto req = make_request(3, "tools/list", nullptr);
+  CAF_CHECK_EQUAL(json::serialize(req),
+                  R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})");
+  auto note = make_notification("notifications/initialized", nullptr);
+  CAF_CHECK_EQUAL(json::serialize(note),
+                  R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  auto res = make_result(request_id{"a"}, json::object{});
+  CAF_CHECK_EQUAL(json::serialize(res),
+                  R"({"jsonrpc":"2.0","id":"a","result":{}})");
+  auto err = make_error(std::nullopt, error_code::parse_error, "bad json");
+  CAF_CHECK_EQUAL(
+    json::serialize(err),
+    R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"bad json"}})");
+  CAF_CHECK(classify(req).kind == message_kind::request);
+  CAF_CHECK(classify(note).kind == message_kind::notification);
+  CAF_CHECK(classify(res).kind == message_kind::result);
+  CAF_CHECK(classify(err).kind == message_kind::error);
+}
+
+CAF_TEST(progress tokens merge into existing meta) {
+  json::value params = json::parse(R"({"name":"x","_meta":{"trace":"t1"}})");
+  set_progress_token(params, progress_token{"p1"});
+  CAF_CHECK_EQUAL(params.at("_meta").at("trace").as_string(), "t1");
+  CAF_CHECK_EQUAL(params.at("_meta").at("progressToken").as_string(), "p1");
+  auto found = progress_token_of(&params);
+  CAF_REQUIRE(found.has_value());
+  CAF_CHECK_EQUAL(*found, progress_token{"p1"});
+  json::value none;
+  set_progress_token(none, progress_token{9});
+  found = progress_token_of(&none);
+  CAF_REQUIRE(found.has_value());
+  CAF_CHECK_EQUAL(*found, progress_token{9});
+  json::value bad = json::parse(R"({"_meta":{"progressToken":1.5}})");
+  CAF_CHECK(!progress_token_of(&bad).has_value());
+  CAF_CHECK(!progress_token_of(nullptr).has_value());
+}
