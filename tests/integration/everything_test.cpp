@@ -6,6 +6,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -15,11 +17,13 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/atoms.hpp"
 #include "actors/blocking_client.hpp"
 #include "actors/client.hpp"
 #include "actors/error.hpp"
 #include "actors/progress.hpp"
 #include "actors/request_handler.hpp"
+#include "actors/requests.hpp"
 #include "actors/system_config.hpp"
 
 namespace json = boost::json;
@@ -295,6 +299,93 @@ CAF_TEST(shutdown closes the server process cleanly) {
   self->receive([&](caf::down_msg&) { down = true; },
                 caf::after(10s) >> [] { CAF_FAIL("client did not stop"); });
   CAF_CHECK(down);
+}
+
+CAF_TEST(completions follow the context) {
+  start();
+  json::object ref{{"type", "ref/prompt"}, {"name", "completable-prompt"}};
+  auto departments = ok(api->complete(ref, "department", "En"));
+  CAF_CHECK_EQUAL(json::serialize(departments.at("completion").at("values")),
+                  R"(["Engineering"])");
+  auto names = ok(api->complete(ref, "name", "A",
+                                json::object{{"department", "Engineering"}}));
+  CAF_CHECK_EQUAL(json::serialize(names.at("completion").at("values")),
+                  R"(["Alice"])");
+}
+
+CAF_TEST(log messages reach a subscribed actor at the chosen level) {
+  start();
+  caf::scoped_actor logs{sys};
+  logs->send(client, mcp::subscribe_atom::value,
+             std::string{"notifications/message"}, caf::actor{logs});
+  ok(api->set_logging_level("debug"));
+  ok(api->call_tool("toggle-simulated-logging"));
+  mcp::server_notification note;
+  logs->receive([&](mcp::server_notification& x) { note = std::move(x); },
+                caf::after(10s) >> [] { CAF_FAIL("no log message"); });
+  CAF_CHECK_EQUAL(note.method, "notifications/message");
+  CAF_CHECK(note.params.as_object().contains("level"));
+  CAF_CHECK(note.params.as_object().contains("data"));
+}
+
+CAF_TEST(resource updates reach a subscribed actor) {
+  start();
+  caf::scoped_actor updates{sys};
+  updates->send(client, mcp::subscribe_atom::value,
+                std::string{"notifications/resources/"}, caf::actor{updates});
+  auto uri = std::string{ok(api->list_resources())
+                           .at("resources")
+                           .at(0)
+                           .at("uri")
+                           .as_string()};
+  ok(api->subscribe_resource(uri));
+  ok(api->call_tool("toggle-subscriber-updates"));
+  mcp::server_notification note;
+  updates->receive([&](mcp::server_notification& x) { note = std::move(x); },
+                   caf::after(10s) >> [] { CAF_FAIL("no update"); });
+  CAF_CHECK_EQUAL(note.method, "notifications/resources/updated");
+  CAF_CHECK_EQUAL(note.params.at("uri").as_string(), uri);
+  ok(api->unsubscribe_resource(uri));
+}
+
+CAF_TEST(the server lists roots through the client handler) {
+  mcp::client_config client_cfg;
+  client_cfg.roots_handler = mcp::spawn_request_handler(
+    sys, [](const mcp::server_request&) -> caf::expected<json::value> {
+      return json::value(json::object{
+        {"roots", json::array{json::object{{"uri", "file:///tmp/caf-root"},
+                                           {"name", "caf"}}}}});
+    });
+  start(client_cfg);
+  auto result = ok(api->call_tool("get-roots-list"));
+  CAF_CHECK(json::serialize(result).find("file:///tmp/caf-root")
+            != std::string::npos);
+  caf::anon_send_exit(client_cfg.roots_handler,
+                      caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(many clients share one actor system) {
+  std::vector<caf::actor> clients;
+  for (int i = 0; i < 4; ++i) {
+    auto c = mcp::spawn_stdio_client(sys, everything());
+    CAF_REQUIRE(static_cast<bool>(c));
+    clients.push_back(*c);
+  }
+  caf::scoped_actor caller{sys};
+  for (size_t i = 0; i < clients.size(); ++i)
+    caller->send(clients[i],
+                 mcp::requests::call_tool(
+                   "echo", json::object{{"message", std::to_string(i)}}));
+  std::set<std::string> replies;
+  for (size_t i = 0; i < clients.size(); ++i)
+    caller->receive(
+      [&](json::value& x) { replies.insert(text_of(x)); },
+      [&](caf::error& err) { CAF_FAIL(mcp::describe(err)); },
+      caf::after(20s) >> [] { CAF_FAIL("a client did not answer"); });
+  CAF_CHECK_EQUAL(replies, (std::set<std::string>{"Echo: 0", "Echo: 1",
+                                                  "Echo: 2", "Echo: 3"}));
+  for (auto& c : clients)
+    caller->send(c, mcp::shutdown_atom::value);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

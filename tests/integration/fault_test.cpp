@@ -266,6 +266,38 @@ CAF_TEST(a server that exits mid request fails the call with its status) {
   bc.shutdown();
 }
 
+CAF_TEST(a restart policy starts a new server and handshakes again) {
+  auto c = mcp::spawn_stdio_client(
+    sys, transport_config("exit_mid_request"), client_config(),
+    mcp::restart_policy::with_backoff(2, std::chrono::milliseconds(10)));
+  REQUIRE_MSG(c, "spawn failed");
+  clients.push_back(*c);
+  mcp::blocking_client bc{sys, *c};
+  auto first = bc.call_tool("crash", json::object{}, opts());
+  REQUIRE_MSG(!first, "tools/call succeeded unexpectedly");
+  CAF_CHECK(mcp::is(first.error(), mcp::errc::transport_closed));
+  auto pong = bc.ping(opts());
+  CAF_CHECK(static_cast<bool>(pong));
+  auto second = bc.call_tool("crash", json::object{}, opts());
+  CAF_CHECK(!second);
+  CAF_CHECK(static_cast<bool>(bc.ping(opts())));
+  auto st = bc.stats();
+  REQUIRE_MSG(st, "stats failed");
+  CAF_CHECK_EQUAL(st->reconnects, 2u);
+  // The third crash exceeds the limit of two restarts: the session ends.
+  caf::scoped_actor watcher{sys};
+  watcher->monitor(*c);
+  auto third = bc.call_tool("crash", json::object{}, opts());
+  CAF_CHECK(!third);
+  caf::error reason;
+  watcher->receive([&](caf::down_msg& dm) { reason = dm.reason; },
+                   caf::after(std::chrono::seconds(10)) >> [] {
+                     CAF_FAIL("session did not end");
+                   });
+  CAF_CHECK(mcp::is(reason, mcp::errc::session_closed));
+  CAF_CHECK(contains(mcp::describe(reason), "restart limit"));
+}
+
 CAF_TEST(a request without answer times out or is cancelled) {
   auto client = start("no_answer");
   mcp::blocking_client bc{sys, client};
