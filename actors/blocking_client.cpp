@@ -1,6 +1,8 @@
 #include "actors/blocking_client.hpp"
 
 #include <chrono>
+#include <future>
+#include <memory>
 
 #include <caf/actor_system.hpp>
 #include <caf/make_message.hpp>
@@ -95,10 +97,17 @@ caf::expected<json::value>
 blocking_client::call_tool(std::string name, json::value arguments,
                            progress_token token, progress_callback on_progress,
                            request_options opts) {
+  // Waits for the subscription's end, so every callback for progress that
+  // came before the result has run when this returns.
+  auto ended = std::make_shared<std::promise<void>>();
+  auto end = ended->get_future();
   opts.progress = token;
   opts.progress_subscriptions.push_back(spawn_progress_callback(
-    self_->home_system(), std::move(token), std::move(on_progress)));
-  return call_tool(std::move(name), std::move(arguments), std::move(opts));
+    self_->home_system(), std::move(token), std::move(on_progress),
+    [ended](const progress_done&) { ended->set_value(); }));
+  auto res = call_tool(std::move(name), std::move(arguments), std::move(opts));
+  end.wait_for(std::chrono::seconds(10));
+  return res;
 }
 
 caf::expected<json::value>

@@ -61,7 +61,8 @@ public:
             request_options opts = {});
 
   /// `tools/call` with progress: `on_progress` runs in a subscription actor
-  /// for each update for `token` until the call completes.
+  /// for each update for `token` until the call completes. When this
+  /// returns, every callback for progress received before the result ran.
   caf::expected<boost::json::value>
   call_tool(std::string name, boost::json::value arguments,
             progress_token token, progress_callback on_progress,

@@ -12,6 +12,9 @@
 #include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
@@ -99,16 +102,21 @@ struct client_state {
   static inline const char* name = "mcp_client";
 };
 
+/// The client runs as an event-based actor, or as a broker on the I/O
+/// middleman's thread next to its transport (no thread hop per message).
 using client_actor = caf::stateful_actor<client_state>;
+using client_broker = caf::stateful_actor<client_state, caf::io::broker>;
 
 // -- utilities ----------------------------------------------------------------
 
-void log_bad_input(client_actor* self, const std::string& what) {
+template <class Self>
+void log_bad_input(Self* self, const std::string& what) {
   if (self->state.cfg.log_bad_input)
     std::fprintf(stderr, "[caf-mcp client] %s\n", what.c_str());
 }
 
-void send_out(client_actor* self, json::value msg) {
+template <class Self>
+void send_out(Self* self, json::value msg) {
   if (self->state.transport)
     self->send(self->state.transport, outbound_atom::value, std::move(msg));
 }
@@ -133,7 +141,8 @@ void remember_finished(client_state& st, const progress_token& token) {
   }
 }
 
-void attach_subscription(client_actor* self, const progress_token& token,
+template <class Self>
+void attach_subscription(Self* self, const progress_token& token,
                          caf::actor sub, caf::actor_addr subscriber) {
   auto& st = self->state;
   self->monitor(sub);
@@ -142,14 +151,16 @@ void attach_subscription(client_actor* self, const progress_token& token,
   st.recent_set.erase(token);
 }
 
-caf::actor subscribe_actor(client_actor* self, const progress_token& token,
+template <class Self>
+caf::actor subscribe_actor(Self* self, const progress_token& token,
                            const caf::actor& subscriber) {
   auto sub = spawn_progress_subscription(self->system(), token, subscriber);
   attach_subscription(self, token, sub, subscriber.address());
   return sub;
 }
 
-void end_subscription(client_actor* self, subscription_ref& ref,
+template <class Self>
+void end_subscription(Self* self, subscription_ref& ref,
                       const progress_token& token, progress_outcome outcome,
                       const std::string& detail) {
   self->demonitor(ref.subscription);
@@ -159,7 +170,8 @@ void end_subscription(client_actor* self, subscription_ref& ref,
 
 /// Ends every subscription of `token`, keeping the entry if a request in
 /// flight still carries the token.
-void end_token(client_actor* self, const progress_token& token,
+template <class Self>
+void end_token(Self* self, const progress_token& token,
                progress_outcome outcome, const std::string& detail,
                bool request_done) {
   auto& st = self->state;
@@ -185,17 +197,22 @@ caf::actor_clock::time_point effective_deadline(const pending_request& p) {
   return res;
 }
 
-void arm(client_actor* self, caf::actor_clock::time_point at) {
+template <class Self>
+void arm(Self* self, caf::actor_clock::time_point at) {
   auto& st = self->state;
   if (st.armed && *st.armed <= at)
     return;
   st.armed = at;
   auto now = self->clock().now();
   auto delay = at > now ? at - now : caf::timespan{0};
-  self->delayed_send(self, delay, timeout_atom::value);
+  // Anonymous: a broker's message to itself that arrives after it quit would
+  // keep it alive forever in CAF 0.17.
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay,
+                         timeout_atom::value);
 }
 
-void track_deadline(client_actor* self, int64_t id, pending_request& p) {
+template <class Self>
+void track_deadline(Self* self, int64_t id, pending_request& p) {
   auto& st = self->state;
   st.deadlines.erase({p.deadline, id});
   p.deadline = effective_deadline(p);
@@ -204,7 +221,8 @@ void track_deadline(client_actor* self, int64_t id, pending_request& p) {
 }
 
 /// Removes request `id` and finishes its progress token.
-pending_request take_pending(client_actor* self, int64_t id,
+template <class Self>
+pending_request take_pending(Self* self, int64_t id,
                              progress_outcome outcome,
                              const std::string& detail) {
   auto& st = self->state;
@@ -217,7 +235,8 @@ pending_request take_pending(client_actor* self, int64_t id,
   return p;
 }
 
-void fail_pending(client_actor* self, int64_t id, const caf::error& err,
+template <class Self>
+void fail_pending(Self* self, int64_t id, const caf::error& err,
                   progress_outcome outcome) {
   auto p = take_pending(self, id, outcome, describe(err));
   ++self->state.stats.errors;
@@ -225,7 +244,8 @@ void fail_pending(client_actor* self, int64_t id, const caf::error& err,
     p.promise.deliver(err);
 }
 
-void send_cancelled(client_actor* self, int64_t id, std::string reason) {
+template <class Self>
+void send_cancelled(Self* self, int64_t id, std::string reason) {
   json::object params;
   params.emplace("requestId", id);
   params.emplace("reason", std::move(reason));
@@ -233,7 +253,8 @@ void send_cancelled(client_actor* self, int64_t id, std::string reason) {
                                              std::move(params)));
 }
 
-void fail_all(client_actor* self, const caf::error& err,
+template <class Self>
+void fail_all(Self* self, const caf::error& err,
               progress_outcome outcome) {
   auto& st = self->state;
   std::vector<int64_t> ids;
@@ -245,8 +266,7 @@ void fail_all(client_actor* self, const caf::error& err,
   while (!st.queue.empty()) {
     auto q = std::move(st.queue.front());
     st.queue.pop_front();
-    ++st.stats.errors;
-    q.promise.deliver(err);
+    refuse(self, q.promise, q.req.options, err);
   }
   for (auto& w : st.info_waiters)
     w.deliver(err);
@@ -254,7 +274,8 @@ void fail_all(client_actor* self, const caf::error& err,
 }
 
 /// Ends everything and quits; every caller gets `err`.
-void close_session(client_actor* self, const caf::error& err,
+template <class Self>
+void close_session(Self* self, const caf::error& err,
                    const caf::error& exit_reason) {
   auto& st = self->state;
   fail_all(self, err, progress_outcome::disconnected);
@@ -273,22 +294,50 @@ void close_session(client_actor* self, const caf::error& err,
 
 // -- sending requests ---------------------------------------------------------
 
-void dispatch(client_actor* self, caf::response_promise rp,
+/// Ends the subscriptions a request brought along when the request fails
+/// before it was sent: every subscription still gets its one final message.
+template <class Self>
+void reject_progress(Self* self, const request_options& opts,
+                     const caf::error& err) {
+  if (!opts.progress)
+    return;
+  progress_done done{*opts.progress, progress_outcome::failed, describe(err)};
+  for (auto& who : opts.progress_subscribers)
+    if (who)
+      self->send(who, done);
+  for (auto& sub : opts.progress_subscriptions)
+    if (sub)
+      self->send(sub, done);
+}
+
+/// Fails a request that was never sent.
+template <class Self>
+void refuse(Self* self, caf::response_promise& rp, const request_options& opts,
+            caf::error err) {
+  ++self->state.stats.errors;
+  reject_progress(self, opts, err);
+  rp.deliver(std::move(err));
+}
+
+template <class Self>
+void dispatch(Self* self, caf::response_promise rp,
               client_request req);
 
-void enqueue(client_actor* self, caf::response_promise rp,
+template <class Self>
+void enqueue(Self* self, caf::response_promise rp,
              client_request req) {
   auto& st = self->state;
   if (st.queue.size() >= st.cfg.max_queued_requests) {
-    ++st.stats.errors;
-    rp.deliver(make_error(errc::invalid_argument,
-                          "too many requests waiting for the handshake"));
+    refuse(self, rp, req.options,
+           make_error(errc::invalid_argument,
+                      "too many requests waiting for the handshake"));
     return;
   }
   st.queue.push_back({std::move(rp), std::move(req)});
 }
 
-void dispatch(client_actor* self, caf::response_promise rp,
+template <class Self>
+void dispatch(Self* self, caf::response_promise rp,
               client_request req) {
   auto& st = self->state;
   if (st.phase != stage::ready) {
@@ -296,8 +345,7 @@ void dispatch(client_actor* self, caf::response_promise rp,
     return;
   }
   auto fail = [&](errc code, std::string what) {
-    ++st.stats.errors;
-    rp.deliver(make_error(code, std::move(what)));
+    refuse(self, rp, req.options, make_error(code, std::move(what)));
   };
   if (auto why = protocol::check_method_allowed(st.caps, req.method)) {
     fail(errc::capability_missing, std::move(*why));
@@ -366,7 +414,8 @@ void dispatch(client_actor* self, caf::response_promise rp,
   track_deadline(self, id, stored);
 }
 
-void start_handshake(client_actor* self) {
+template <class Self>
+void start_handshake(Self* self) {
   auto& st = self->state;
   protocol::client_capabilities caps;
   caps.roots = static_cast<bool>(st.cfg.roots_handler);
@@ -391,13 +440,15 @@ void start_handshake(client_actor* self) {
   track_deadline(self, id, stored);
 }
 
-void handshake_failed(client_actor* self, caf::error err) {
+template <class Self>
+void handshake_failed(Self* self, caf::error err) {
   std::fprintf(stderr, "[caf-mcp client] handshake failed: %s\n",
                describe(err).c_str());
   close_session(self, err, err);
 }
 
-void on_handshake_result(client_actor* self, const json::value& result) {
+template <class Self>
+void on_handshake_result(Self* self, const json::value& result) {
   auto& st = self->state;
   take_pending(self, st.handshake_id, progress_outcome::completed, {});
   st.handshake_id = -1;
@@ -431,7 +482,8 @@ void on_handshake_result(client_actor* self, const json::value& result) {
 
 // -- inbound ------------------------------------------------------------------
 
-void on_response(client_actor* self, const protocol::incoming_message& in) {
+template <class Self>
+void on_response(Self* self, const protocol::incoming_message& in) {
   auto& st = self->state;
   auto i = in.id && in.id->is_integer() ? st.pending.find(in.id->as_integer())
                                         : st.pending.end();
@@ -470,7 +522,8 @@ void on_response(client_actor* self, const protocol::incoming_message& in) {
   fail_pending(self, id, error, progress_outcome::failed);
 }
 
-void on_progress(client_actor* self, const json::value* params) {
+template <class Self>
+void on_progress(Self* self, const json::value* params) {
   auto& st = self->state;
   auto obj = params != nullptr ? params->if_object() : nullptr;
   auto bad = [&](const char* what) {
@@ -518,7 +571,8 @@ void on_progress(client_actor* self, const json::value* params) {
   self->send(entry.subs[n - 1].subscription, std::move(update));
 }
 
-void on_notification(client_actor* self, const protocol::incoming_message& in) {
+template <class Self>
+void on_notification(Self* self, const protocol::incoming_message& in) {
   auto& st = self->state;
   if (in.method == methods::progress) {
     on_progress(self, in.params);
@@ -545,7 +599,8 @@ void on_notification(client_actor* self, const protocol::incoming_message& in) {
   self->send(*targets.back(), std::move(msg));
 }
 
-void on_server_request(client_actor* self, const protocol::incoming_message& in) {
+template <class Self>
+void on_server_request(Self* self, const protocol::incoming_message& in) {
   auto& st = self->state;
   ++st.stats.server_requests;
   auto id = *in.id;
@@ -598,7 +653,8 @@ void on_server_request(client_actor* self, const protocol::incoming_message& in)
       });
 }
 
-void on_inbound(client_actor* self, json::value& msg) {
+template <class Self>
+void on_inbound(Self* self, json::value& msg) {
   auto in = protocol::classify(msg);
   switch (in.kind) {
     case protocol::message_kind::result:
@@ -620,7 +676,8 @@ void on_inbound(client_actor* self, json::value& msg) {
 
 // -- connection lifetime ------------------------------------------------------
 
-void on_disconnect(client_actor* self, std::string description,
+template <class Self>
+void on_disconnect(Self* self, std::string description,
                    const std::string& stderr_tail) {
   auto& st = self->state;
   if (!stderr_tail.empty()) {
@@ -644,7 +701,8 @@ void on_disconnect(client_actor* self, std::string description,
     st.phase = stage::detached;
 }
 
-void expire(client_actor* self, int64_t id) {
+template <class Self>
+void expire(Self* self, int64_t id) {
   auto& st = self->state;
   auto& p = st.pending.at(id);
   if (id == st.handshake_id) {
@@ -666,7 +724,8 @@ void expire(client_actor* self, int64_t id) {
                progress_outcome::timed_out);
 }
 
-void cancel(client_actor* self, int64_t id, const std::string& why) {
+template <class Self>
+void cancel(Self* self, int64_t id, const std::string& why) {
   ++self->state.stats.cancellations;
   send_cancelled(self, id, why);
   fail_pending(self, id, make_error(errc::cancelled, why),
@@ -683,7 +742,8 @@ struct page_walk {
   std::unordered_set<std::string> seen;
 };
 
-void next_page(client_actor* self, std::shared_ptr<page_walk> walk,
+template <class Self>
+void next_page(Self* self, std::shared_ptr<page_walk> walk,
                std::string cursor) {
   auto req = walk->base;
   if (!cursor.empty()) {
@@ -724,7 +784,8 @@ void next_page(client_actor* self, std::shared_ptr<page_walk> walk,
       [walk](caf::error& err) { walk->promise.deliver(err); });
 }
 
-caf::behavior client(client_actor* self, client_config cfg) {
+template <class Self>
+caf::behavior client(Self* self, client_config cfg) {
   self->state.cfg = std::move(cfg);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
@@ -766,7 +827,8 @@ caf::behavior client(client_actor* self, client_config cfg) {
     [self](client_request& req) {
       auto rp = self->make_response_promise();
       if (self->state.phase == stage::closed) {
-        rp.deliver(make_error(errc::session_closed, "session is closed"));
+        refuse(self, rp, req.options,
+               make_error(errc::session_closed, "session is closed"));
         return;
       }
       dispatch(self, std::move(rp), std::move(req));
@@ -789,6 +851,13 @@ caf::behavior client(client_actor* self, client_config cfg) {
                                                    std::move(x.params)));
     },
     [self](inbound_atom, json::value& msg) { on_inbound(self, msg); },
+    [self](inbound_atom, std::vector<json::value>& batch) {
+      for (auto& msg : batch) {
+        on_inbound(self, msg);
+        if (self->state.phase == stage::closed)
+          return;
+      }
+    },
     [self](transports::transport_fault& x) {
       auto& st = self->state;
       if (x.kind == transports::fault_kind::malformed_json)
@@ -903,8 +972,8 @@ caf::behavior client(client_actor* self, client_config cfg) {
       for (auto i = q.begin(); i != q.end(); ++i)
         if (!key.empty() && i->req.options.cancel_key == key) {
           ++st.stats.cancellations;
-          ++st.stats.errors;
-          i->promise.deliver(make_error(errc::cancelled, "cancelled by caller"));
+          refuse(self, i->promise, i->req.options,
+                 make_error(errc::cancelled, "cancelled by caller"));
           q.erase(i);
           return;
         }
@@ -924,11 +993,11 @@ caf::behavior client(client_actor* self, client_config cfg) {
       for (auto id : ids)
         cancel(self, id, "cancelled by caller");
       while (!st.queue.empty()) {
-        ++st.stats.cancellations;
-        ++st.stats.errors;
-        st.queue.front().promise.deliver(
-          make_error(errc::cancelled, "cancelled by caller"));
+        auto q = std::move(st.queue.front());
         st.queue.pop_front();
+        ++st.stats.cancellations;
+        refuse(self, q.promise, q.req.options,
+               make_error(errc::cancelled, "cancelled by caller"));
       }
     },
     [self](server_info_atom) {
@@ -951,7 +1020,9 @@ caf::behavior client(client_actor* self, client_config cfg) {
 } // namespace
 
 caf::actor spawn_bare_client(caf::actor_system& sys, client_config cfg) {
-  return sys.spawn(client, std::move(cfg));
+  if (cfg.run_on_io_thread && sys.has_middleman())
+    return sys.middleman().spawn_broker(client<client_broker>, std::move(cfg));
+  return sys.spawn(client<client_actor>, std::move(cfg));
 }
 
 caf::expected<caf::actor> spawn_client(caf::actor_system& sys,

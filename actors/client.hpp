@@ -72,6 +72,10 @@ struct client_config {
   size_t max_queued_requests = 65536;
   /// Whether to print bad input from the server to stderr.
   bool log_bad_input = true;
+  /// Runs the client on the I/O middleman's thread, beside its transport, so
+  /// a message from the server reaches the client without a thread hop.
+  /// Ignored (the client runs on the scheduler) when no middleman is loaded.
+  bool run_on_io_thread = true;
 };
 
 /// Spawns a client actor under a session supervisor. `make_transport` makes

@@ -16,7 +16,10 @@ namespace mcp::transports {
 
 // -- atoms --------------------------------------------------------------------
 
-/// Tags a JSON message that arrived from the peer: `(inbound_atom, value)`.
+/// Tags JSON messages that arrived from the peer, in order:
+/// `(inbound_atom, boost::json::value)` for one, or
+/// `(inbound_atom, std::vector<boost::json::value>)` for all messages of one
+/// read.
 using inbound_atom = caf::atom_constant<caf::atom("mcp_in")>;
 
 /// Tags a JSON message to send to the peer: `(outbound_atom, value)`.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fcntl.h>
 #include <optional>
+#include <vector>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <caf/io/system_messages.hpp>
 #include <caf/actor_clock.hpp>
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 
 #include "transports/line_framer.hpp"
 #include "transports/messages.hpp"
@@ -24,6 +26,11 @@ namespace mcp::transports {
 namespace {
 
 using reap_atom = caf::atom_constant<caf::atom("mcp_reap")>;
+using flush_atom = caf::atom_constant<caf::atom("mcp_flush")>;
+
+// Messages a broker sends itself are sent anonymously: in CAF 0.17 a message
+// that carries its broker as sender and arrives after the broker quit keeps
+// the broker alive forever (a reference cycle through its closed mailbox).
 
 constexpr size_t read_chunk = 64 * 1024;
 constexpr size_t excerpt_size = 120;
@@ -56,6 +63,15 @@ struct state {
   caf::actor_clock::time_point deadline;
   caf::timespan poll_interval = std::chrono::milliseconds(1);
   std::string stderr_tail;
+  /// Messages parsed from the current read, sent to the owner as one batch.
+  std::vector<boost::json::value> batch;
+  /// Serialized output not yet written.
+  std::string out;
+  /// Whether a `flush_atom` to ourselves is on its way.
+  bool flush_scheduled = false;
+  /// Whether CAF's scribe holds output we could not write at once; until it
+  /// drained, all output goes through the scribe to keep the order.
+  bool scribe_writing = false;
   transport_stats stats;
   std::string end_reason;
 
@@ -88,12 +104,29 @@ void keep_stderr(state& st, std::string_view bytes) {
     st.stderr_tail.erase(0, st.stderr_tail.size() - limit);
 }
 
+/// Hands the messages of the current read to the owner in one message.
+void flush_batch(broker_t* self) {
+  auto& st = self->state;
+  if (st.batch.empty())
+    return;
+  if (st.batch.size() == 1) {
+    self->send(st.owner, inbound_atom::value, std::move(st.batch.front()));
+  } else {
+    std::vector<boost::json::value> batch;
+    batch.reserve(st.batch.size());
+    std::swap(batch, st.batch);
+    self->send(st.owner, inbound_atom::value, std::move(batch));
+  }
+  st.batch.clear();
+}
+
 void on_line(broker_t* self, std::string_view line) {
   auto& st = self->state;
   boost::system::error_code ec;
   st.parser.reset();
   st.parser.write(line.data(), line.size(), ec);
   if (ec) {
+    flush_batch(self);
     ++st.stats.malformed;
     std::string detail = "malformed JSON (";
     detail += ec.message();
@@ -104,10 +137,11 @@ void on_line(broker_t* self, std::string_view line) {
     return;
   }
   ++st.stats.messages_in;
-  self->send(st.owner, inbound_atom::value, st.parser.release());
+  st.batch.push_back(st.parser.release());
 }
 
 void on_oversized(broker_t* self, size_t size) {
+  flush_batch(self);
   auto& st = self->state;
   ++st.stats.oversized;
   self->send(st.owner,
@@ -117,20 +151,53 @@ void on_oversized(broker_t* self, size_t size) {
                                + std::to_string(st.cfg.max_line_size) + ")"});
 }
 
+/// Serializes `msg` into the output buffer; the buffer is written when the
+/// messages queued before the first unwritten one have been handled, so a
+/// burst of messages costs one system call.
 void write_message(broker_t* self, const boost::json::value& msg) {
   auto& st = self->state;
-  auto& buf = self->wr_buf(st.io);
   boost::json::serializer sr;
   sr.reset(&msg);
-  auto used = buf.size();
+  char chunk[4096];
   while (!sr.done()) {
-    buf.resize(used + 4096);
-    used += sr.read(buf.data() + used, 4096).size();
+    auto part = sr.read(chunk, sizeof(chunk));
+    st.out.append(part.data(), part.size());
   }
-  buf.resize(used);
-  buf.push_back('\n');
-  self->flush(st.io);
+  st.out.push_back('\n');
   ++st.stats.messages_out;
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    caf::anon_send(caf::actor_cast<caf::actor>(self), flush_atom::value);
+  }
+}
+
+/// Writes the output buffer straight to the socket; what the socket does
+/// not take at once goes to CAF's scribe, which writes it when it can.
+void write_out(broker_t* self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.out.empty() || !st.io_open)
+    return;
+  size_t written = 0;
+  if (!st.scribe_writing) {
+    auto n = ::send(st.io_fd, st.out.data(), st.out.size(),
+                    MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0)
+      written = static_cast<size_t>(n);
+  }
+  if (written < st.out.size()) {
+    auto& buf = self->wr_buf(st.io);
+    buf.insert(buf.end(), st.out.begin() + static_cast<ptrdiff_t>(written),
+               st.out.end());
+    if (!st.scribe_writing) {
+      st.scribe_writing = true;
+      self->ack_writes(st.io, true);
+    }
+    self->flush(st.io);
+  }
+  st.out.clear();
+  if (st.out.capacity() > (1u << 20))
+    std::string{}.swap(st.out);
 }
 
 void finish(broker_t* self) {
@@ -152,7 +219,8 @@ void finish(broker_t* self) {
 
 void schedule_reap(broker_t* self) {
   auto& st = self->state;
-  self->delayed_send(self, st.poll_interval, reap_atom::value);
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), st.poll_interval,
+                         reap_atom::value);
   st.poll_interval = std::min<caf::timespan>(st.poll_interval * 2,
                                              std::chrono::milliseconds(50));
 }
@@ -217,11 +285,16 @@ void begin_close(broker_t* self, std::string reason) {
     start_reaping(self);
     return;
   }
+  write_out(self);
   st.stage = phase::flushing;
-  self->ack_writes(st.io, true);
+  if (!st.scribe_writing) {
+    close_input(self);
+    return;
+  }
   self->flush(st.io);
-  // Gives pending output a moment to drain if no write acknowledgement comes.
-  self->delayed_send(self, std::chrono::milliseconds(20), close_atom::value);
+  // Closes the input anyway if the child does not read what is left in time.
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), st.cfg.close_grace,
+                         close_atom::value);
 }
 
 caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
@@ -261,8 +334,14 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       else if (st.stage == phase::flushing)
         close_input(self);
     },
+    [=](flush_atom) { write_out(self); },
     [=](caf::io::data_transferred_msg& msg) {
-      if (self->state.stage == phase::flushing && msg.remaining == 0)
+      auto& st = self->state;
+      if (msg.remaining > 0 || !st.scribe_writing)
+        return;
+      st.scribe_writing = false;
+      self->ack_writes(st.io, false);
+      if (st.stage == phase::flushing)
         close_input(self);
     },
     [=](stats_atom) { return self->state.stats; },
@@ -281,6 +360,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       st.framer->feed(
         bytes, [&](std::string_view line) { on_line(self, line); },
         [&](size_t n) { on_oversized(self, n); });
+      flush_batch(self);
     },
     [=](caf::io::connection_closed_msg& msg) {
       auto& st = self->state;
@@ -293,6 +373,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       st.io_open = false;
       st.framer->finish([&](std::string_view line) { on_line(self, line); },
                         [&](size_t n) { on_oversized(self, n); });
+      flush_batch(self);
       if (st.end_reason.empty() && st.stage == phase::open)
         st.end_reason = "closed its stdout";
       if (st.exited)

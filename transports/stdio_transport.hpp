@@ -31,7 +31,8 @@ struct stdio_transport_config {
 
 /// Starts the child process of `cfg` and spawns the broker actor that speaks
 /// newline-delimited JSON with it. The transport sends
-/// `(inbound_atom, boost::json::value)` and `transport_fault` to `owner`,
+/// `(inbound_atom, boost::json::value)` (or a vector of values: all messages
+/// of one read) and `transport_fault` to `owner`,
 /// takes `(outbound_atom, boost::json::value)` and `(close_atom)`, and ends
 /// with one `transport_closed` to `owner`. It closes the child when `owner`
 /// goes down. Needs the I/O middleman loaded. Fails when the child cannot

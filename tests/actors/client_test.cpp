@@ -238,6 +238,19 @@ CAF_TEST(requests the server does not support fail at once) {
   CAF_CHECK_EQUAL(sent->size(), before);
 }
 
+CAF_TEST(a refused request still ends the subscriptions it brought) {
+  handshake(R"({"tools":{}})");
+  auto log = std::make_shared<progress_log>();
+  mcp::request_options opts;
+  opts.progress = mcp::progress_token{"refused"};
+  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  send_request(mcp::requests::read_resource("file:///x", opts));
+  CAF_CHECK(mcp::is(error_reply(), mcp::errc::capability_missing));
+  CAF_REQUIRE_EQUAL(log->done.size(), 1u);
+  CAF_CHECK(log->done[0].outcome == mcp::progress_outcome::failed);
+  CAF_CHECK_EQUAL(stats().subscriptions, 0u);
+}
+
 CAF_TEST(results and server errors reach the caller) {
   handshake();
   send_request(mcp::requests::call_tool("echo", json::object{{"m", "x"}}));

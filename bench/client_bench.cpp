@@ -1,0 +1,227 @@
+// Client benchmarks: spawn + initialize, sequential tools/call, calls in
+// flight, a progress burst to a subscriber actor, memory per subscription.
+//   usage: client_bench [--policy stealing|sharing] [--quick] -- SERVER CMD...
+// Prints one line per figure: "name value unit".
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking_client.hpp"
+#include "actors/client.hpp"
+#include "actors/error.hpp"
+#include "actors/progress.hpp"
+#include "actors/requests.hpp"
+#include "actors/system_config.hpp"
+
+namespace json = boost::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+long rss_kib() {
+  std::ifstream in{"/proc/self/status"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+void report(const char* name, double value, const char* unit) {
+  std::printf("%-28s %12.1f %s\n", name, value, unit);
+  std::fflush(stdout);
+}
+
+caf::actor start(caf::actor_system& sys,
+                 const mcp::transports::stdio_transport_config& server) {
+  auto c = mcp::spawn_stdio_client(sys, server);
+  if (!c) {
+    std::fprintf(stderr, "cannot start server: %s\n",
+                 mcp::describe(c.error()).c_str());
+    std::exit(1);
+  }
+  return *c;
+}
+
+json::value echo_args() {
+  return json::object{{"text", "hello"}};
+}
+
+/// Keeps `window` calls in flight until `total` completed.
+caf::behavior pipeline(caf::event_based_actor* self, caf::actor client,
+                       int window, int total, caf::actor done) {
+  auto sent = std::make_shared<int>(0);
+  auto received = std::make_shared<int>(0);
+  auto issue = std::make_shared<std::function<void()>>();
+  *issue = [=] {
+    ++*sent;
+    self->request(client, caf::infinite,
+                  mcp::requests::call_tool("echo", echo_args()))
+      .then(
+        [=](json::value&) {
+          if (++*received == total) {
+            self->send(done, true);
+            self->quit();
+          } else if (*sent < total) {
+            (*issue)();
+          }
+        },
+        [=](caf::error& err) {
+          std::fprintf(stderr, "call failed: %s\n", mcp::describe(err).c_str());
+          self->send(done, false);
+          self->quit();
+        });
+  };
+  for (int i = 0; i < window && i < total; ++i)
+    (*issue)();
+  return {[](int) {}};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  std::string policy;
+  int server_at = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--") == 0) {
+      server_at = i + 1;
+      break;
+    } else if (std::strcmp(argv[i], "--quick") == 0) {
+      quick = true;
+    } else if (std::strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
+      policy = argv[++i];
+    }
+  }
+  if (server_at >= argc) {
+    std::fprintf(stderr, "usage: %s [--policy P] [--quick] -- SERVER...\n",
+                 argv[0]);
+    return 2;
+  }
+  mcp::transports::stdio_transport_config server;
+  server.child.command = argv[server_at];
+  for (int i = server_at + 1; i < argc; ++i)
+    server.child.args.emplace_back(argv[i]);
+  mcp::system_config cfg;
+  if (policy == "sharing")
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+  caf::actor_system sys{cfg};
+  int scale = quick ? 10 : 1;
+
+  // -- spawn + initialize ---------------------------------------------------
+  {
+    std::vector<double> times;
+    for (int i = 0; i < 20; ++i) {
+      auto t0 = clock_type::now();
+      auto c = start(sys, server);
+      mcp::blocking_client api{sys, c};
+      if (!api.info())
+        return 1;
+      times.push_back(seconds_since(t0) * 1000);
+      api.shutdown();
+    }
+    std::sort(times.begin(), times.end());
+    report("spawn_initialize_median", times[times.size() / 2], "ms");
+  }
+  auto client = start(sys, server);
+  mcp::blocking_client api{sys, client};
+  api.info();
+
+  // -- sequential calls -----------------------------------------------------
+  {
+    int n = 20000 / scale;
+    for (int i = 0; i < 1000 / scale; ++i)
+      api.call_tool("echo", echo_args());
+    auto t0 = clock_type::now();
+    for (int i = 0; i < n; ++i)
+      if (!api.call_tool("echo", echo_args()))
+        return 1;
+    report("sequential_calls", n / seconds_since(t0), "calls/s");
+  }
+
+  // -- calls in flight -------------------------------------------------------
+  {
+    int n = 200000 / scale;
+    caf::scoped_actor self{sys};
+    auto t0 = clock_type::now();
+    sys.spawn(pipeline, client, 64, n, caf::actor{self});
+    bool ok = false;
+    self->receive([&](bool x) { ok = x; });
+    if (!ok)
+      return 1;
+    report("in_flight_64_calls", n / seconds_since(t0), "calls/s");
+  }
+
+  // -- progress burst --------------------------------------------------------
+  {
+    int n = 100000 / scale;
+    caf::scoped_actor subscriber{sys};
+    mcp::request_options opts;
+    opts.progress = mcp::make_progress_token();
+    opts.progress_subscribers.push_back(subscriber);
+    caf::scoped_actor caller{sys};
+    auto t0 = clock_type::now();
+    caller->send(client, mcp::requests::call_tool(
+                           "burst", json::object{{"count", n}}, opts));
+    int got = 0;
+    bool done = false;
+    double last = 0;
+    while (!done)
+      subscriber->receive(
+        [&](mcp::progress_update& x) {
+          ++got;
+          last = x.progress;
+        },
+        [&](mcp::progress_done&) { done = true; },
+        caf::after(std::chrono::seconds(30)) >> [&] { done = true; });
+    auto dt = seconds_since(t0);
+    caller->receive([](json::value&) {}, [](caf::error&) {});
+    report("progress_burst_delivered", got / dt, "notifications/s");
+    report("progress_burst_lost", n - got, "notifications");
+    if (got != n || last != n)
+      std::fprintf(stderr, "progress burst: got %d of %d\n", got, n);
+  }
+
+  // -- memory per subscription -----------------------------------------------
+  {
+    int n = 20000 / scale;
+    caf::scoped_actor self{sys};
+    caf::scoped_actor subscriber{sys};
+    self->request(client, caf::infinite, mcp::client_stats_atom::value)
+      .receive([](mcp::client_stats&) {}, [](caf::error&) {});
+    auto before = rss_kib();
+    for (int i = 0; i < n; ++i)
+      self->send(client, mcp::subscribe_atom::value,
+                 mcp::progress_token{static_cast<int64_t>(i)},
+                 caf::actor{subscriber});
+    uint64_t live = 0;
+    for (int tries = 0; tries < 100 && live < static_cast<uint64_t>(n); ++tries)
+      self->request(client, caf::infinite, mcp::client_stats_atom::value)
+        .receive([&](mcp::client_stats& st) { live = st.subscriptions; },
+                 [](caf::error&) {});
+    auto after = rss_kib();
+    report("bytes_per_subscription",
+           static_cast<double>(after - before) * 1024 / n, "bytes");
+    for (int i = 0; i < n; ++i)
+      self->send(client, mcp::unregister_atom::value,
+                 mcp::progress_token{static_cast<int64_t>(i)});
+  }
+  api.shutdown();
+  return 0;
+}
