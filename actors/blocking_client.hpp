@@ -15,8 +15,10 @@
 namespace mcp {
 
 /// A blocking facade over a client actor for plain (non-actor) code, in the
-/// manner of Hermes MCP's function API. Each call waits for its answer.
-/// Not thread-safe: use one facade per thread.
+/// manner of Hermes MCP's function API. Each call waits for its answer, which
+/// the client always gives (result, server error, timeout, cancellation or
+/// session end); if the client actor is killed, calls fail with
+/// `errc::session_closed`. Not thread-safe: use one facade per thread.
 class blocking_client {
 public:
   // -- constructors -----------------------------------------------------------
@@ -129,11 +131,14 @@ public:
   void shutdown();
 
 private:
-  caf::expected<boost::json::value> wait_for(caf::message msg,
-                                             caf::duration limit);
+  template <class T>
+  caf::expected<T> ask(caf::message msg);
+
+  caf::expected<boost::json::value> wait_for(caf::message msg);
 
   caf::scoped_actor self_;
   caf::actor client_;
+  caf::error gone_;
 };
 
 } // namespace mcp

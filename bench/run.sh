@@ -12,7 +12,7 @@ cmake --build build-bench -j "$(nproc)" --target client_bench bench_server >/dev
 server=build-bench/bench/bench_server
 echo "== caf-mcp"
 build-bench/bench/client_bench "$@" -- "$server" | tee /tmp/caf-mcp-bench.txt
-echo "== TypeScript SDK $(node -p 'require("@modelcontextprotocol/sdk/package.json").version') on node $(node --version)"
+echo "== TypeScript SDK $(node -p 'require("./node_modules/@modelcontextprotocol/sdk/package.json").version') on node $(node --version)"
 node bench/ts_bench.mjs "$@" -- "$server" | tee /tmp/ts-sdk-bench.txt
 echo "== ratio (caf-mcp / TypeScript SDK; for spawn, TypeScript / caf-mcp)"
 awk 'NR==FNR { caf[$1] = $2; next }

@@ -351,6 +351,23 @@ CAF_TEST(a request without answer times out or is cancelled) {
   bc.shutdown();
 }
 
+CAF_TEST(a killed client fails calls in flight instead of hanging) {
+  auto client = start("no_answer");
+  mcp::blocking_client bc{sys, client};
+  REQUIRE_MSG(bc.info(), "handshake failed");
+  std::thread killer{[&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    caf::anon_send_exit(client, caf::exit_reason::kill);
+  }};
+  auto res = bc.call_tool("hang", json::object{}, opts(std::chrono::seconds(30)));
+  killer.join();
+  REQUIRE_MSG(!res, "call succeeded unexpectedly");
+  CAF_CHECK(mcp::is(res.error(), mcp::errc::session_closed));
+  CAF_CHECK(contains(mcp::describe(res.error()), "client is gone"));
+  auto again = bc.ping(opts());
+  CAF_CHECK(!again);
+}
+
 CAF_TEST(an unsupported protocol version fails the handshake) {
   mcp::blocking_client bc{sys, start("bad_version")};
   auto info = bc.info();
