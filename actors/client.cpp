@@ -109,6 +109,12 @@ using client_broker = caf::stateful_actor<client_state, caf::io::broker>;
 
 // -- utilities ----------------------------------------------------------------
 
+/// Copies a value out of the transport's per-read arena into the default
+/// memory resource, so what callers keep does not pin the arena.
+json::value own_copy(const json::value& x) {
+  return json::value(x, json::storage_ptr{});
+}
+
 template <class Self>
 void log_bad_input(Self* self, const std::string& what) {
   if (self->state.cfg.log_bad_input)
@@ -501,7 +507,7 @@ void on_response(Self* self, const protocol::incoming_message& in) {
     }
     auto p = take_pending(self, id, progress_outcome::completed, {});
     ++st.stats.results;
-    p.promise.deliver(*in.result);
+    p.promise.deliver(own_copy(*in.result));
     return;
   }
   auto& err = *in.error;
@@ -593,7 +599,7 @@ void on_notification(Self* self, const protocol::incoming_message& in) {
   if (targets.empty())
     return;
   server_notification msg{std::string{in.method},
-                          in.params ? *in.params : json::value{}};
+                          in.params ? own_copy(*in.params) : json::value{}};
   for (size_t k = 0; k + 1 < targets.size(); ++k)
     self->send(*targets[k], msg);
   self->send(*targets.back(), std::move(msg));
@@ -634,7 +640,7 @@ void on_server_request(Self* self, const protocol::incoming_message& in) {
     return st.epoch == epoch && st.server_inflight.erase(id) > 0;
   };
   server_request req{std::string{in.method},
-                     in.params ? *in.params : json::value{}};
+                     in.params ? own_copy(*in.params) : json::value{}};
   self->request(handler, st.cfg.handler_timeout, std::move(req))
     .then(
       [self, id, still_wanted](json::value& result) {

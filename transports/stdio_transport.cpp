@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/serializer.hpp>
 
@@ -65,6 +66,9 @@ struct state {
   std::string stderr_tail;
   /// Messages parsed from the current read, sent to the owner as one batch.
   std::vector<boost::json::value> batch;
+  /// The arena of the current read: its values share one reference-counted
+  /// monotonic resource, which lives until the last of them is destroyed.
+  boost::json::storage_ptr arena;
   /// Serialized output not yet written.
   std::string out;
   /// Whether a `flush_atom` to ourselves is on its way.
@@ -123,7 +127,7 @@ void flush_batch(broker_t* self) {
 void on_line(broker_t* self, std::string_view line) {
   auto& st = self->state;
   boost::system::error_code ec;
-  st.parser.reset();
+  st.parser.reset(st.arena);
   st.parser.write(line.data(), line.size(), ec);
   if (ec) {
     flush_batch(self);
@@ -357,10 +361,13 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
         keep_stderr(st, bytes);
         return;
       }
+      st.arena = boost::json::make_shared_resource<
+        boost::json::monotonic_resource>(bytes.size() * 2 + 1024);
       st.framer->feed(
         bytes, [&](std::string_view line) { on_line(self, line); },
         [&](size_t n) { on_oversized(self, n); });
       flush_batch(self);
+      st.arena = {};
     },
     [=](caf::io::connection_closed_msg& msg) {
       auto& st = self->state;
