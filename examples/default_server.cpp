@@ -1,5 +1,10 @@
 #include "default_server.hpp"
 
+#include <cstdio>
+
+#include "actors/client.hpp"
+#include "actors/error.hpp"
+
 namespace examples {
 
 mcp::transports::stdio_transport_config server_from_args(int argc, char** argv,
@@ -14,6 +19,17 @@ mcp::transports::stdio_transport_config server_from_args(int argc, char** argv,
     res.child.args = {CAF_MCP_EVERYTHING_SERVER, "stdio"};
   }
   return res;
+}
+
+caf::optional<caf::actor> connect(caf::actor_system& sys, int argc,
+                                  char** argv, int skip) {
+  auto client = mcp::spawn_stdio_client(sys, server_from_args(argc, argv, skip));
+  if (!client) {
+    std::fprintf(stderr, "cannot start server: %s\n",
+                 mcp::describe(client.error()).c_str());
+    return caf::none;
+  }
+  return *client;
 }
 
 } // namespace examples

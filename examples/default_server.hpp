@@ -1,5 +1,9 @@
 #pragma once
 
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/optional.hpp>
+
 #include "transports/stdio_transport.hpp"
 
 namespace examples {
@@ -8,5 +12,10 @@ namespace examples {
 /// arguments if there is one, else the default server.
 mcp::transports::stdio_transport_config server_from_args(int argc, char** argv,
                                                          int skip = 1);
+
+/// Starts a client for the server of `server_from_args`; prints why and
+/// returns nothing when the server cannot start.
+caf::optional<caf::actor> connect(caf::actor_system& sys, int argc,
+                                  char** argv, int skip = 1);
 
 } // namespace examples

@@ -95,14 +95,12 @@ int main(int argc, char** argv) {
   }
   mcp::system_config cfg;
   caf::actor_system sys{cfg};
-  auto server = examples::server_from_args(argc, argv, server_at);
-  std::printf("starting MCP server: %s\n", server.child.command.c_str());
-  auto client = mcp::spawn_stdio_client(sys, server);
-  if (!client) {
-    std::fprintf(stderr, "cannot start server: %s\n",
-                 mcp::describe(client.error()).c_str());
+  std::printf("starting MCP server: %s\n",
+              examples::server_from_args(argc, argv, server_at)
+                .child.command.c_str());
+  auto client = examples::connect(sys, argc, argv, server_at);
+  if (!client)
     return 1;
-  }
   mcp::blocking_client api{sys, *client};
   auto info = api.info();
   if (!info) {

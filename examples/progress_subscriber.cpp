@@ -57,13 +57,9 @@ caf::behavior watcher(caf::event_based_actor* self, caf::actor client) {
 int main(int argc, char** argv) {
   mcp::system_config cfg;
   caf::actor_system sys{cfg};
-  auto client = mcp::spawn_stdio_client(sys,
-                                        examples::server_from_args(argc, argv));
-  if (!client) {
-    std::fprintf(stderr, "cannot start server: %s\n",
-                 mcp::describe(client.error()).c_str());
+  auto client = examples::connect(sys, argc, argv);
+  if (!client)
     return 1;
-  }
   sys.spawn(watcher, *client);
   return 0;
 }

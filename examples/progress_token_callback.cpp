@@ -18,13 +18,9 @@
 int main(int argc, char** argv) {
   mcp::system_config cfg;
   caf::actor_system sys{cfg};
-  auto client = mcp::spawn_stdio_client(sys,
-                                        examples::server_from_args(argc, argv));
-  if (!client) {
-    std::fprintf(stderr, "cannot start server: %s\n",
-                 mcp::describe(client.error()).c_str());
+  auto client = examples::connect(sys, argc, argv);
+  if (!client)
     return 1;
-  }
   mcp::blocking_client api{sys, *client};
   auto result = api.call_tool(
     "trigger-long-running-operation",

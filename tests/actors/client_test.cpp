@@ -19,6 +19,7 @@
 #include "actors/progress.hpp"
 #include "actors/requests.hpp"
 #include "actors/system_config.hpp"
+#include "tests/actors/test_config.hpp"
 #include "transports/messages.hpp"
 
 namespace json = boost::json;
@@ -29,11 +30,7 @@ using mcp::transports::outbound_atom;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    mcp::init_message_types(*this);
-  }
-};
+using test_config = mcp::test::config;
 
 using log_ptr = std::shared_ptr<std::vector<json::value>>;
 

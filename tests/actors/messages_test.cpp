@@ -11,6 +11,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/system_config.hpp"
+#include "tests/actors/test_config.hpp"
 #include "transports/messages.hpp"
 
 namespace json = boost::json;
@@ -18,11 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    mcp::init_message_types(*this);
-  }
-};
+using test_config = mcp::test::config;
 
 struct fixture : test_coordinator_fixture<test_config> {
   template <class T>

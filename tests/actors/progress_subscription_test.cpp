@@ -13,16 +13,13 @@
 #include "actors/progress.hpp"
 #include "actors/progress_subscription.hpp"
 #include "actors/system_config.hpp"
+#include "tests/actors/test_config.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    mcp::init_message_types(*this);
-  }
-};
+using test_config = mcp::test::config;
 
 struct fixture : test_coordinator_fixture<test_config> {};
 

@@ -18,6 +18,7 @@
 #include "actors/requests.hpp"
 #include "actors/session_supervisor.hpp"
 #include "actors/system_config.hpp"
+#include "tests/actors/test_config.hpp"
 #include "transports/messages.hpp"
 
 namespace json = boost::json;
@@ -27,11 +28,7 @@ using mcp::transports::outbound_atom;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    mcp::init_message_types(*this);
-  }
-};
+using test_config = mcp::test::config;
 
 /// A fake server: answers initialize and every request, and can be told
 /// to "crash" (send transport_closed to its owner and quit).
