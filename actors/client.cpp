@@ -94,6 +94,10 @@ struct client_state {
   std::unordered_map<caf::actor_addr, progress_token> subscription_tokens;
   std::vector<notification_subscriber> notification_subs;
   std::unordered_set<request_id> server_inflight;
+  /// Progress updates of the current inbound batch, per subscription; sent
+  /// as one message each when the batch is done (or before anything else
+  /// goes to a subscription, to keep the order).
+  std::vector<std::pair<caf::actor, std::vector<progress_update>>> outbox;
   std::deque<progress_token> recent;
   std::unordered_set<progress_token> recent_set;
   std::string last_disconnect;
@@ -165,10 +169,23 @@ caf::actor subscribe_actor(Self* self, const progress_token& token,
   return sub;
 }
 
+/// Sends the progress updates collected during the current batch.
+template <class Self>
+void flush_progress(Self* self) {
+  for (auto& [sub, updates] : self->state.outbox) {
+    if (updates.size() == 1)
+      self->send(sub, std::move(updates.front()));
+    else
+      self->send(sub, std::move(updates));
+  }
+  self->state.outbox.clear();
+}
+
 template <class Self>
 void end_subscription(Self* self, subscription_ref& ref,
                       const progress_token& token, progress_outcome outcome,
                       const std::string& detail) {
+  flush_progress(self);
   self->demonitor(ref.subscription);
   self->state.subscription_tokens.erase(ref.subscription.address());
   self->send(ref.subscription, progress_done{token, outcome, detail});
@@ -571,10 +588,16 @@ void on_progress(Self* self, const json::value* params) {
   if (auto msg = obj->if_contains("message"); msg && msg->is_string())
     update.message = std::string{msg->get_string()};
   ++st.stats.progress_delivered;
+  auto queue = [&](const caf::actor& sub) -> std::vector<progress_update>& {
+    for (auto& [who, updates] : st.outbox)
+      if (who == sub)
+        return updates;
+    return st.outbox.emplace_back(sub, std::vector<progress_update>{}).second;
+  };
   auto n = entry.subs.size();
   for (size_t k = 0; k + 1 < n; ++k)
-    self->send(entry.subs[k].subscription, update);
-  self->send(entry.subs[n - 1].subscription, std::move(update));
+    queue(entry.subs[k].subscription).push_back(update);
+  queue(entry.subs[n - 1].subscription).push_back(std::move(update));
 }
 
 template <class Self>
@@ -856,13 +879,17 @@ caf::behavior client(Self* self, client_config cfg) {
         send_out(self, protocol::make_notification(x.method,
                                                    std::move(x.params)));
     },
-    [self](inbound_atom, json::value& msg) { on_inbound(self, msg); },
+    [self](inbound_atom, json::value& msg) {
+      on_inbound(self, msg);
+      flush_progress(self);
+    },
     [self](inbound_atom, std::vector<json::value>& batch) {
       for (auto& msg : batch) {
         on_inbound(self, msg);
         if (self->state.phase == stage::closed)
           return;
       }
+      flush_progress(self);
     },
     [self](transports::transport_fault& x) {
       auto& st = self->state;

@@ -25,6 +25,10 @@ caf::behavior forwarding_subscription(subscription_actor* self,
     [self, subscriber](progress_update& x) {
       self->send(subscriber, std::move(x));
     },
+    [self, subscriber](std::vector<progress_update>& xs) {
+      for (auto& x : xs)
+        self->send(subscriber, std::move(x));
+    },
     [self, subscriber](progress_done& x) {
       self->send(subscriber, std::move(x));
       self->quit();
@@ -41,6 +45,11 @@ caf::behavior callback_subscription(subscription_actor* self, progress_token,
     [self](const progress_update& x) {
       if (self->state.on_progress)
         self->state.on_progress(x);
+    },
+    [self](const std::vector<progress_update>& xs) {
+      if (self->state.on_progress)
+        for (auto& x : xs)
+          self->state.on_progress(x);
     },
     [self](const progress_done& x) {
       if (self->state.on_done)

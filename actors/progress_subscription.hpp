@@ -17,7 +17,9 @@ using progress_callback = std::function<void(const progress_update&)>;
 using progress_done_callback = std::function<void(const progress_done&)>;
 
 /// Spawns the subscription actor that forwards each `progress_update` for
-/// `token` to `subscriber`, then one `progress_done`, and quits. It monitors
+/// `token` to `subscriber`, then one `progress_done`, and quits. Besides
+/// single updates it takes a `std::vector<progress_update>` (all updates of
+/// one read), which it forwards one by one. It monitors
 /// `subscriber` and quits when it goes down.
 caf::actor spawn_progress_subscription(caf::actor_system& sys,
                                        progress_token token,

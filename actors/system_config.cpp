@@ -14,10 +14,9 @@ void init_config(caf::actor_system_config& cfg) {
 }
 
 void init_message_types(caf::actor_system_config& cfg) {
+  // add_message_type<T> also names std::vector<T>.
   cfg.add_error_category(errc_category(), render_error);
   cfg.add_message_type<boost::json::value>("boost::json::value");
-  cfg.add_message_type<std::vector<boost::json::value>>(
-    "std::vector<boost::json::value>");
   cfg.add_message_type<progress_token>("mcp::progress_token");
   cfg.add_message_type<progress_update>("mcp::progress_update");
   cfg.add_message_type<progress_done>("mcp::progress_done");

@@ -46,12 +46,18 @@ caf::behavior fake_transport(caf::event_based_actor* self, log_ptr sent) {
 struct progress_log {
   std::vector<mcp::progress_update> updates;
   std::vector<mcp::progress_done> done;
+  /// Set when an update arrives after the final message.
+  bool update_after_done = false;
 };
 
 caf::behavior subscriber(caf::event_based_actor*,
                          std::shared_ptr<progress_log> log) {
   return {
-    [log](mcp::progress_update& x) { log->updates.push_back(std::move(x)); },
+    [log](mcp::progress_update& x) {
+      if (!log->done.empty())
+        log->update_after_done = true;
+      log->updates.push_back(std::move(x));
+    },
     [log](mcp::progress_done& x) { log->done.push_back(std::move(x)); },
   };
 }
@@ -304,6 +310,40 @@ CAF_TEST(progress reaches subscribers in order and ends with the request) {
   CAF_CHECK_EQUAL(st.progress_late, 1u);
   CAF_CHECK_EQUAL(st.subscriptions, 0u);
   CAF_CHECK_EQUAL(log->updates.size(), 3u);
+}
+
+CAF_TEST(progress that shares a read with the result comes before the end) {
+  handshake();
+  auto log = std::make_shared<progress_log>();
+  auto seen = std::make_shared<std::vector<double>>();
+  mcp::progress_token token{"batch"};
+  mcp::request_options opts;
+  opts.progress = token;
+  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  opts.progress_subscriptions.push_back(mcp::spawn_progress_callback(
+    sys, token, [seen](const mcp::progress_update& x) {
+      seen->push_back(x.progress);
+    }));
+  send_request(mcp::requests::call_tool("slow", nullptr, opts));
+  auto id = last_id();
+  std::vector<json::value> batch;
+  for (int i = 1; i <= 3; ++i)
+    batch.push_back(json::parse(
+      R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
+      R"("progressToken":"batch","progress":)"
+      + std::to_string(i) + "}}"));
+  batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                              + R"(,"result":{}})"));
+  self->send(client, inbound_atom::value, std::move(batch));
+  consume_messages();
+  reply<json::value>();
+  CAF_REQUIRE_EQUAL(log->updates.size(), 3u);
+  for (size_t i = 0; i < 3; ++i)
+    CAF_CHECK_EQUAL(log->updates[i].progress, static_cast<double>(i + 1));
+  CAF_REQUIRE_EQUAL(log->done.size(), 1u);
+  CAF_CHECK(log->done[0].outcome == mcp::progress_outcome::completed);
+  CAF_CHECK(!log->update_after_done);
+  CAF_CHECK_EQUAL(*seen, (std::vector<double>{1, 2, 3}));
 }
 
 CAF_TEST(a failed request ends its subscriptions with the outcome) {
