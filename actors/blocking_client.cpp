@@ -6,6 +6,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/make_message.hpp>
+#include <caf/send.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/error.hpp"
@@ -96,13 +97,21 @@ blocking_client::call_tool(std::string name, json::value arguments,
                            request_options opts) {
   // Waits for the subscription's end, so every callback for progress that
   // came before the result has run when this returns.
+  if (gone_)
+    return gone_;
   auto ended = std::make_shared<std::promise<void>>();
   auto end = ended->get_future();
   opts.progress = token;
-  opts.progress_subscriptions.push_back(spawn_progress_callback(
+  auto sub = spawn_progress_callback(
     self_->home_system(), std::move(token), std::move(on_progress),
-    [ended](const progress_done&) { ended->set_value(); }));
+    [ended](const progress_done&) { ended->set_value(); });
+  opts.progress_subscriptions.push_back(sub);
   auto res = call_tool(std::move(name), std::move(arguments), std::move(opts));
+  if (gone_) {
+    // The client died: nobody will end the subscription.
+    caf::anon_send_exit(sub, caf::exit_reason::user_shutdown);
+    return res;
+  }
   end.wait_for(std::chrono::seconds(10));
   return res;
 }

@@ -55,11 +55,18 @@ struct pending_request {
 struct queued_request {
   caf::response_promise promise;
   client_request req;
+  /// When the caller made the request; its timeouts count from here.
+  caf::actor_clock::time_point enqueued;
+  /// When it fails if the handshake has not completed by then.
+  caf::actor_clock::time_point deadline;
 };
 
 struct subscription_ref {
   caf::actor subscription;
   caf::actor_addr subscriber;
+  /// Whether the subscription takes `std::vector<progress_update>` (only the
+  /// ones the client spawned itself; attached actors get single updates).
+  bool batches = false;
 };
 
 struct token_entry {
@@ -70,6 +77,15 @@ struct token_entry {
 struct notification_subscriber {
   std::string filter;
   caf::actor who;
+};
+
+/// A paginated list request in progress (`all_pages_atom`).
+struct page_walk {
+  caf::response_promise promise;
+  client_request base;
+  std::string key;
+  json::array items;
+  std::unordered_set<std::string> seen;
 };
 
 enum class stage { detached, handshaking, ready, closed };
@@ -89,15 +105,19 @@ struct client_state {
   std::set<std::pair<caf::actor_clock::time_point, int64_t>> deadlines;
   caf::optional<caf::actor_clock::time_point> armed;
   std::deque<queued_request> queue;
+  /// Paginated walks under way; answered when the session closes.
+  std::vector<std::shared_ptr<page_walk>> walks;
   std::vector<caf::response_promise> info_waiters;
   std::unordered_map<progress_token, token_entry> tokens;
   std::unordered_map<caf::actor_addr, progress_token> subscription_tokens;
   std::vector<notification_subscriber> notification_subs;
-  std::unordered_set<request_id> server_inflight;
+  /// Requests from the server being handled, with whether the server
+  /// cancelled them; an entry (and its slot) lives until its handler answers.
+  std::unordered_map<request_id, bool> server_inflight;
   /// Progress updates of the current inbound batch, per subscription; sent
   /// as one message each when the batch is done (or before anything else
   /// goes to a subscription, to keep the order).
-  std::vector<std::pair<caf::actor, std::vector<progress_update>>> outbox;
+  std::vector<std::pair<subscription_ref, std::vector<progress_update>>> outbox;
   std::deque<progress_token> recent;
   std::unordered_set<progress_token> recent_set;
   std::string last_disconnect;
@@ -153,11 +173,13 @@ void remember_finished(client_state& st, const progress_token& token) {
 
 template <class Self>
 void attach_subscription(Self* self, const progress_token& token,
-                         caf::actor sub, caf::actor_addr subscriber) {
+                         caf::actor sub, caf::actor_addr subscriber,
+                         bool batches = false) {
   auto& st = self->state;
   self->monitor(sub);
   st.subscription_tokens.emplace(sub.address(), token);
-  st.tokens[token].subs.push_back({std::move(sub), std::move(subscriber)});
+  st.tokens[token].subs.push_back(
+    {std::move(sub), std::move(subscriber), batches});
   st.recent_set.erase(token);
 }
 
@@ -165,7 +187,7 @@ template <class Self>
 caf::actor subscribe_actor(Self* self, const progress_token& token,
                            const caf::actor& subscriber) {
   auto sub = spawn_progress_subscription(self->system(), token, subscriber);
-  attach_subscription(self, token, sub, subscriber.address());
+  attach_subscription(self, token, sub, subscriber.address(), true);
   return sub;
 }
 
@@ -173,10 +195,11 @@ caf::actor subscribe_actor(Self* self, const progress_token& token,
 template <class Self>
 void flush_progress(Self* self) {
   for (auto& [sub, updates] : self->state.outbox) {
-    if (updates.size() == 1)
-      self->send(sub, std::move(updates.front()));
+    if (sub.batches && updates.size() > 1)
+      self->send(sub.subscription, std::move(updates));
     else
-      self->send(sub, std::move(updates));
+      for (auto& x : updates)
+        self->send(sub.subscription, std::move(x));
   }
   self->state.outbox.clear();
 }
@@ -213,17 +236,29 @@ void end_token(Self* self, const progress_token& token,
 
 // -- request bookkeeping ------------------------------------------------------
 
+/// Returns `t + d`, or the largest time point where that would overflow (a
+/// huge timeout means "never").
+caf::actor_clock::time_point saturated_add(caf::actor_clock::time_point t,
+                                           caf::timespan d) {
+  using tp = caf::actor_clock::time_point;
+  auto room = tp::max() - t;
+  if (d >= std::chrono::duration_cast<caf::timespan>(room))
+    return tp::max();
+  return t + std::chrono::duration_cast<tp::duration>(d);
+}
+
 caf::actor_clock::time_point effective_deadline(const pending_request& p) {
-  auto res = p.last_activity + p.timeout;
-  if (p.max_total && p.started + *p.max_total < res)
-    res = p.started + *p.max_total;
+  auto res = saturated_add(p.last_activity, p.timeout);
+  if (p.max_total)
+    res = std::min(res, saturated_add(p.started, *p.max_total));
   return res;
 }
 
 template <class Self>
 void arm(Self* self, caf::actor_clock::time_point at) {
   auto& st = self->state;
-  if (st.armed && *st.armed <= at)
+  if (at == caf::actor_clock::time_point::max()
+      || (st.armed && *st.armed <= at))
     return;
   st.armed = at;
   auto now = self->clock().now();
@@ -302,6 +337,9 @@ void close_session(Self* self, const caf::error& err,
                    const caf::error& exit_reason) {
   auto& st = self->state;
   fail_all(self, err, progress_outcome::disconnected);
+  for (auto& walk : st.walks)
+    walk->promise.deliver(err);
+  st.walks.clear();
   std::vector<progress_token> tokens;
   for (auto& kvp : st.tokens)
     tokens.push_back(kvp.first);
@@ -324,10 +362,10 @@ void reject_progress(Self* self, const request_options& opts,
                      const caf::error& err) {
   if (!opts.progress)
     return;
+  // Plain subscribers got no subscription for this request (and may be
+  // subscribed to another request with the same token): only the
+  // ready-made subscriptions handed over with it are ended.
   progress_done done{*opts.progress, progress_outcome::failed, describe(err)};
-  for (auto& who : opts.progress_subscribers)
-    if (who)
-      self->send(who, done);
   for (auto& sub : opts.progress_subscriptions)
     if (sub)
       self->send(sub, done);
@@ -343,8 +381,8 @@ void refuse(Self* self, caf::response_promise& rp, const request_options& opts,
 }
 
 template <class Self>
-void dispatch(Self* self, caf::response_promise rp,
-              client_request req);
+void dispatch(Self* self, caf::response_promise rp, client_request req,
+              caf::optional<caf::actor_clock::time_point> since = caf::none);
 
 template <class Self>
 void enqueue(Self* self, caf::response_promise rp,
@@ -356,12 +394,42 @@ void enqueue(Self* self, caf::response_promise rp,
                       "too many requests waiting for the handshake"));
     return;
   }
-  st.queue.push_back({std::move(rp), std::move(req)});
+  auto now = self->clock().now();
+  auto deadline = saturated_add(now, req.options.timeout);
+  if (req.options.max_total_timeout)
+    deadline = std::min(deadline,
+                        saturated_add(now, *req.options.max_total_timeout));
+  st.queue.push_back({std::move(rp), std::move(req), now, deadline});
+  arm(self, deadline);
+}
+
+/// Fails the requests that waited for a handshake past their timeout.
+template <class Self>
+void expire_queued(Self* self, caf::actor_clock::time_point now) {
+  auto& st = self->state;
+  auto& q = st.queue;
+  for (auto i = q.begin(); i != q.end();) {
+    if (i->deadline > now) {
+      arm(self, i->deadline);
+      ++i;
+      continue;
+    }
+    auto item = std::move(*i);
+    i = q.erase(i);
+    ++st.stats.timeouts;
+    refuse(self, item.promise, item.req.options,
+           make_error(errc::timeout,
+                      item.req.method
+                        + " timed out waiting for the server handshake"
+                        + (st.last_disconnect.empty()
+                             ? std::string{}
+                             : "; last error: " + st.last_disconnect)));
+  }
 }
 
 template <class Self>
-void dispatch(Self* self, caf::response_promise rp,
-              client_request req) {
+void dispatch(Self* self, caf::response_promise rp, client_request req,
+              caf::optional<caf::actor_clock::time_point> since) {
   auto& st = self->state;
   if (st.phase != stage::ready) {
     enqueue(self, std::move(rp), std::move(req));
@@ -424,6 +492,8 @@ void dispatch(Self* self, caf::response_promise rp,
   pending_request p;
   p.promise = std::move(rp);
   p.method = std::move(req.method);
+  if (since)
+    now = *since;
   p.token = opts.progress;
   p.cancel_key = std::move(opts.cancel_key);
   p.started = now;
@@ -500,7 +570,7 @@ void on_handshake_result(Self* self, const json::value& result) {
   auto queued = std::move(st.queue);
   st.queue.clear();
   for (auto& q : queued)
-    dispatch(self, std::move(q.promise), std::move(q.req));
+    dispatch(self, std::move(q.promise), std::move(q.req), q.enqueued);
 }
 
 // -- inbound ------------------------------------------------------------------
@@ -588,16 +658,17 @@ void on_progress(Self* self, const json::value* params) {
   if (auto msg = obj->if_contains("message"); msg && msg->is_string())
     update.message = std::string{msg->get_string()};
   ++st.stats.progress_delivered;
-  auto queue = [&](const caf::actor& sub) -> std::vector<progress_update>& {
-    for (auto& [who, updates] : st.outbox)
-      if (who == sub)
+  auto queue = [&](const subscription_ref& sub)
+    -> std::vector<progress_update>& {
+    for (auto& [ref, updates] : st.outbox)
+      if (ref.subscription == sub.subscription)
         return updates;
     return st.outbox.emplace_back(sub, std::vector<progress_update>{}).second;
   };
   auto n = entry.subs.size();
   for (size_t k = 0; k + 1 < n; ++k)
-    queue(entry.subs[k].subscription).push_back(update);
-  queue(entry.subs[n - 1].subscription).push_back(std::move(update));
+    queue(entry.subs[k]).push_back(update);
+  queue(entry.subs[n - 1]).push_back(std::move(update));
 }
 
 template <class Self>
@@ -612,7 +683,9 @@ void on_notification(Self* self, const protocol::incoming_message& in) {
     auto obj = in.params ? in.params->if_object() : nullptr;
     if (auto id = obj ? obj->if_contains("requestId") : nullptr)
       if (auto rid = request_id::from_json(*id))
-        st.server_inflight.erase(*rid);
+        if (auto i = st.server_inflight.find(*rid);
+            i != st.server_inflight.end())
+          i->second = true;
   }
   std::vector<const caf::actor*> targets;
   for (auto& sub : st.notification_subs)
@@ -651,7 +724,7 @@ void on_server_request(Self* self, const protocol::incoming_message& in) {
     return;
   }
   if (st.server_inflight.size() >= st.cfg.max_server_requests
-      || !st.server_inflight.insert(id).second) {
+      || !st.server_inflight.emplace(id, false).second) {
     send_out(self, protocol::make_error(
                      id, protocol::error_code::internal_error,
                      "too many concurrent server requests or duplicate id"));
@@ -660,7 +733,14 @@ void on_server_request(Self* self, const protocol::incoming_message& in) {
   auto epoch = st.epoch;
   auto still_wanted = [self, id, epoch] {
     auto& st = self->state;
-    return st.epoch == epoch && st.server_inflight.erase(id) > 0;
+    if (st.epoch != epoch)
+      return false;
+    auto i = st.server_inflight.find(id);
+    if (i == st.server_inflight.end())
+      return false;
+    auto cancelled = i->second;
+    st.server_inflight.erase(i);
+    return !cancelled;
   };
   server_request req{std::string{in.method},
                      in.params ? own_copy(*in.params) : json::value{}};
@@ -763,18 +843,26 @@ void cancel(Self* self, int64_t id, const std::string& why) {
 
 // -- pagination ---------------------------------------------------------------
 
-struct page_walk {
-  caf::response_promise promise;
-  client_request base;
-  std::string key;
-  json::array items;
-  std::unordered_set<std::string> seen;
-};
+/// Answers a walk and forgets it.
+template <class Self, class T>
+void finish_walk(Self* self, const std::shared_ptr<page_walk>& walk, T&& x) {
+  auto& walks = self->state.walks;
+  auto i = std::find(walks.begin(), walks.end(), walk);
+  if (i == walks.end())
+    return;
+  walks.erase(i);
+  walk->promise.deliver(std::forward<T>(x));
+}
 
 template <class Self>
 void next_page(Self* self, std::shared_ptr<page_walk> walk,
                std::string cursor) {
   auto req = walk->base;
+  // Progress settings apply to the first page only: its subscriptions end
+  // with it.
+  walk->base.options.progress = caf::none;
+  walk->base.options.progress_subscribers.clear();
+  walk->base.options.progress_subscriptions.clear();
   if (!cursor.empty()) {
     if (!req.params.is_object())
       req.params = json::object{};
@@ -786,7 +874,7 @@ void next_page(Self* self, std::shared_ptr<page_walk> walk,
         auto obj = page.if_object();
         auto items = obj ? obj->if_contains(walk->key) : nullptr;
         if (items == nullptr || !items->is_array()) {
-          walk->promise.deliver(make_error(
+          finish_walk(self, walk, make_error(
             errc::invalid_argument,
             "page of " + walk->base.method + " lacks \"" + walk->key + "\""));
           return;
@@ -798,7 +886,7 @@ void next_page(Self* self, std::shared_ptr<page_walk> walk,
           std::string cursor{next->get_string()};
           if (walk->seen.size() >= max_pages
               || !walk->seen.insert(cursor).second) {
-            walk->promise.deliver(make_error(
+            finish_walk(self, walk, make_error(
               errc::invalid_argument,
               walk->base.method + ": server repeated cursor " + cursor));
             return;
@@ -808,9 +896,9 @@ void next_page(Self* self, std::shared_ptr<page_walk> walk,
         }
         json::object res;
         res.emplace(walk->key, std::move(walk->items));
-        walk->promise.deliver(json::value(std::move(res)));
+        finish_walk(self, walk, json::value(std::move(res)));
       },
-      [walk](caf::error& err) { walk->promise.deliver(err); });
+      [self, walk](caf::error& err) { finish_walk(self, walk, err); });
 }
 
 template <class Self>
@@ -872,6 +960,7 @@ caf::behavior client(Self* self, client_config cfg) {
         return;
       }
       walk->base = std::move(req);
+      self->state.walks.push_back(walk);
       next_page(self, std::move(walk), {});
     },
     [self](client_notification& x) {
@@ -895,7 +984,7 @@ caf::behavior client(Self* self, client_config cfg) {
       auto& st = self->state;
       if (x.kind == transports::fault_kind::malformed_json)
         ++st.stats.malformed_lines;
-      else
+      else if (x.kind == transports::fault_kind::oversized_line)
         ++st.stats.oversized_lines;
       log_bad_input(self, x.detail);
     },
@@ -908,8 +997,10 @@ caf::behavior client(Self* self, client_config cfg) {
         self->send(transport, transports::close_atom::value);
         return;
       }
-      if (st.transport)
+      if (st.transport) {
+        self->send(st.transport, transports::close_atom::value);
         on_disconnect(self, "transport replaced", {});
+      }
       st.transport = std::move(transport);
       self->monitor(st.transport);
       start_handshake(self);
@@ -941,6 +1032,7 @@ caf::behavior client(Self* self, client_config cfg) {
       }
       if (!st.deadlines.empty())
         arm(self, st.deadlines.begin()->first);
+      expire_queued(self, now);
     },
     [self](subscribe_atom, progress_token& token, caf::actor& who) {
       return subscribe_actor(self, token, who);

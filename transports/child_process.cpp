@@ -111,8 +111,11 @@ child_process::spawn(const child_process_spec& spec) {
   sigset_t no_mask;
   sigemptyset(&no_mask);
   posix_spawnattr_setsigmask(&attr, &no_mask);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  // Its own process group, so that terminate() and kill() reach what it
+  // started too (servers run through npx or a shell).
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+                                    | POSIX_SPAWN_SETPGROUP);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(spec.command.c_str()));
   for (auto& arg : spec.args)
@@ -163,12 +166,12 @@ int child_process::wait() {
 
 void child_process::terminate() noexcept {
   if (pid_ > 0 && !status_)
-    ::kill(pid_, SIGTERM);
+    ::kill(-pid_, SIGTERM);
 }
 
 void child_process::kill() noexcept {
   if (pid_ > 0 && !status_)
-    ::kill(pid_, SIGKILL);
+    ::kill(-pid_, SIGKILL);
 }
 
 std::string describe_wait_status(int status) {

@@ -84,10 +84,10 @@ public:
   /// Blocks until the child exits; returns its wait status.
   int wait();
 
-  /// Sends SIGTERM.
+  /// Sends SIGTERM to the child's process group (it leads its own).
   void terminate() noexcept;
 
-  /// Sends SIGKILL.
+  /// Sends SIGKILL to the child's process group.
   void kill() noexcept;
 
 private:

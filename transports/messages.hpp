@@ -39,9 +39,12 @@ enum class fault_kind : uint8_t {
   malformed_json,
   /// A line over the configured size limit.
   oversized_line,
+  /// Output the peer does not read piled up past the limit; the transport
+  /// closes the connection.
+  output_overflow,
 };
 
-/// Returns "malformed_json" or "oversized_line".
+/// Returns "malformed_json", "oversized_line" or "output_overflow".
 const char* to_string(fault_kind x) noexcept;
 
 /// Reports input the transport dropped; the connection goes on.

@@ -45,6 +45,8 @@ enum class phase {
   reaping,
   /// SIGTERM sent.
   terminating,
+  /// SIGKILL sent.
+  killed,
 };
 
 struct state {
@@ -76,6 +78,8 @@ struct state {
   /// Whether CAF's scribe holds output we could not write at once; until it
   /// drained, all output goes through the scribe to keep the order.
   bool scribe_writing = false;
+  /// Bytes handed to the scribe and not yet written, as of its last report.
+  size_t scribe_pending = 0;
   transport_stats stats;
   std::string end_reason;
 
@@ -155,6 +159,8 @@ void on_oversized(broker_t* self, size_t size) {
                                + std::to_string(st.cfg.max_line_size) + ")"});
 }
 
+void begin_close(broker_t* self, std::string reason);
+
 /// Serializes `msg` into the output buffer; the buffer is written when the
 /// messages queued before the first unwritten one have been handled, so a
 /// burst of messages costs one system call.
@@ -169,6 +175,19 @@ void write_message(broker_t* self, const boost::json::value& msg) {
   }
   st.out.push_back('\n');
   ++st.stats.messages_out;
+  if (st.out.size() + st.scribe_pending > st.cfg.max_pending_output) {
+    // The child stopped reading its stdin: end the connection rather than
+    // buffer without bound.
+    auto pending = st.out.size() + st.scribe_pending;
+    st.out.clear();
+    self->send(st.owner,
+               transport_fault{fault_kind::output_overflow,
+                               std::to_string(pending)
+                                 + " bytes of output pending: the server "
+                                   "does not read its input"});
+    begin_close(self, "server did not read its input");
+    return;
+  }
   if (!st.flush_scheduled) {
     st.flush_scheduled = true;
     caf::anon_send(caf::actor_cast<caf::actor>(self), flush_atom::value);
@@ -193,6 +212,7 @@ void write_out(broker_t* self) {
     auto& buf = self->wr_buf(st.io);
     buf.insert(buf.end(), st.out.begin() + static_cast<ptrdiff_t>(written),
                st.out.end());
+    st.scribe_pending += st.out.size() - written;
     if (!st.scribe_writing) {
       st.scribe_writing = true;
       self->ack_writes(st.io, true);
@@ -252,9 +272,13 @@ void reap(broker_t* self) {
       st.child->terminate();
       st.stage = phase::terminating;
       st.deadline = now + st.cfg.terminate_grace;
-    } else {
+    } else if (st.stage == phase::terminating) {
       st.child->kill();
-      st.child->wait();
+      st.stage = phase::killed;
+      st.deadline = now + std::chrono::seconds(5);
+    } else {
+      // Not even SIGKILL ended it (uninterruptible sleep): stop waiting;
+      // the child_process destructor tries once more.
       finish(self);
       return;
     }
@@ -264,7 +288,8 @@ void reap(broker_t* self) {
 
 void start_reaping(broker_t* self) {
   auto& st = self->state;
-  if (st.stage == phase::reaping || st.stage == phase::terminating)
+  if (st.stage == phase::reaping || st.stage == phase::terminating
+      || st.stage == phase::killed)
     return;
   st.stage = phase::reaping;
   st.deadline = self->clock().now() + st.cfg.close_grace;
@@ -341,6 +366,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
     [=](flush_atom) { write_out(self); },
     [=](caf::io::data_transferred_msg& msg) {
       auto& st = self->state;
+      st.scribe_pending = msg.remaining;
       if (msg.remaining > 0 || !st.scribe_writing)
         return;
       st.scribe_writing = false;
@@ -351,7 +377,8 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
     [=](stats_atom) { return self->state.stats; },
     [=](reap_atom) {
       auto stage = self->state.stage;
-      if (stage == phase::reaping || stage == phase::terminating)
+      if (stage == phase::reaping || stage == phase::terminating
+          || stage == phase::killed)
         reap(self);
     },
     [=](caf::io::new_data_msg& msg) {
@@ -394,7 +421,15 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
 } // namespace
 
 const char* to_string(fault_kind x) noexcept {
-  return x == fault_kind::malformed_json ? "malformed_json" : "oversized_line";
+  switch (x) {
+    case fault_kind::malformed_json:
+      return "malformed_json";
+    case fault_kind::oversized_line:
+      return "oversized_line";
+    case fault_kind::output_overflow:
+      return "output_overflow";
+  }
+  return "unknown";
 }
 
 caf::expected<caf::actor> spawn_stdio_transport(caf::actor_system& sys,

@@ -19,6 +19,10 @@ struct stdio_transport_config {
   child_process_spec child;
   /// Lines longer than this are dropped and reported.
   size_t max_line_size = 4 * 1024 * 1024;
+  /// Output the child has not read yet beyond which the transport gives up
+  /// on it (reports `output_overflow` and closes), instead of buffering
+  /// without bound.
+  size_t max_pending_output = 64 * 1024 * 1024;
   /// How many trailing bytes of the child's stderr to keep.
   size_t stderr_tail_size = 4096;
   /// Whether to copy the child's stderr to ours.

@@ -246,7 +246,8 @@ CAF_TEST(a refused request still ends the subscriptions it brought) {
   auto log = std::make_shared<progress_log>();
   mcp::request_options opts;
   opts.progress = mcp::progress_token{"refused"};
-  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  opts.progress_subscriptions.push_back(mcp::spawn_progress_subscription(
+    sys, *opts.progress, spawn_subscriber(log)));
   send_request(mcp::requests::read_resource("file:///x", opts));
   CAF_CHECK(mcp::is(error_reply(), mcp::errc::capability_missing));
   CAF_REQUIRE_EQUAL(log->done.size(), 1u);
@@ -441,12 +442,15 @@ CAF_TEST(unsubscribe ends one subscriber and keeps the others) {
 
 CAF_TEST(a progress token in flight cannot be reused) {
   handshake();
+  auto log = std::make_shared<progress_log>();
   mcp::request_options opts;
   opts.progress = mcp::progress_token{"dup"};
+  opts.progress_subscribers.push_back(spawn_subscriber(log));
   send_request(mcp::requests::call_tool("a", nullptr, opts));
   auto first = last_id();
   send_request(mcp::requests::call_tool("b", nullptr, opts));
   CAF_CHECK(mcp::is(error_reply(), mcp::errc::duplicate_progress_token));
+  CAF_CHECK(log->done.empty());
   respond(first);
   reply<json::value>();
   send_request(mcp::requests::call_tool("c", nullptr, opts));
@@ -628,6 +632,31 @@ CAF_TEST(all pages are followed) {
   CAF_CHECK(mcp::describe(error_reply()).find("repeated") != std::string::npos);
 }
 
+CAF_TEST(requests waiting for the handshake time out) {
+  mcp::request_options opts;
+  opts.timeout = 1s;
+  send_request(mcp::requests::ping(opts));
+  send_request(mcp::requests::list_tools());
+  advance_time(1s);
+  consume_messages();
+  auto err = error_reply();
+  CAF_CHECK(mcp::is(err, mcp::errc::timeout));
+  CAF_CHECK(mcp::describe(err).find("handshake") != std::string::npos);
+  CAF_CHECK(no_reply());
+  handshake();
+  CAF_CHECK_EQUAL(last_sent().at("method").as_string(), "tools/list");
+}
+
+CAF_TEST(a walk over pages is answered when the session closes) {
+  handshake();
+  self->send(client, mcp::all_pages_atom::value, mcp::requests::list_tools());
+  consume_messages();
+  respond(last_id(), R"({"tools":[{"name":"a"}],"nextCursor":"c1"})");
+  self->send(client, mcp::shutdown_atom::value);
+  consume_messages();
+  CAF_CHECK(mcp::is(error_reply(), mcp::errc::session_closed));
+}
+
 CAF_TEST(progress can be sent to the server) {
   handshake();
   mcp::send_progress(client, mcp::progress_token{"srv"}, 50, 100.0,
@@ -691,6 +720,55 @@ CAF_TEST(handlers answer server requests and set capabilities) {
                   "user rejected sampling");
   deliver(R"({"jsonrpc":"2.0","id":"e1","method":"elicitation/create"})");
   CAF_CHECK_EQUAL(sent->back().at("error").at("code").as_int64(), -32601);
+  base.self->send_exit(client, caf::exit_reason::user_shutdown);
+  base.self->send_exit(h, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a cancelled server request keeps its slot until its handler answers) {
+  test_coordinator_fixture<test_config> base;
+  auto sent = std::make_shared<std::vector<json::value>>();
+  auto promises = std::make_shared<std::vector<caf::response_promise>>();
+  auto h = base.sys.spawn([promises](caf::event_based_actor* self)
+                            -> caf::behavior {
+    return {
+      [=](mcp::server_request&) {
+        promises->push_back(self->make_response_promise());
+      },
+      [=](int) {
+        promises->front().deliver(
+          json::value(json::object{{"roots", json::array{}}}));
+      },
+    };
+  });
+  mcp::client_config cfg;
+  cfg.log_bad_input = false;
+  cfg.roots_handler = h;
+  cfg.max_server_requests = 1;
+  auto client = mcp::spawn_bare_client(base.sys, cfg);
+  auto transport = base.sys.spawn(fake_transport, sent);
+  base.self->send(client, mcp::transport_atom::value, transport);
+  base.consume_messages();
+  auto deliver = [&](std::string_view text) {
+    base.self->send(client, inbound_atom::value, json::parse(text));
+    base.consume_messages();
+  };
+  deliver(R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25",
+            "capabilities":{},"serverInfo":{"name":"s","version":"1"}}})");
+  deliver(R"({"jsonrpc":"2.0","id":"r1","method":"roots/list"})");
+  CAF_REQUIRE_EQUAL(promises->size(), 1u);
+  deliver(R"({"jsonrpc":"2.0","method":"notifications/cancelled",
+            "params":{"requestId":"r1"}})");
+  auto before = sent->size();
+  deliver(R"({"jsonrpc":"2.0","id":"r2","method":"roots/list"})");
+  CAF_REQUIRE_EQUAL(sent->size(), before + 1);
+  CAF_CHECK_EQUAL(sent->back().at("id").as_string(), "r2");
+  CAF_CHECK_EQUAL(sent->back().at("error").at("code").as_int64(), -32603);
+  CAF_CHECK_EQUAL(promises->size(), 1u);
+  base.self->send(h, 1);
+  base.consume_messages();
+  CAF_CHECK_EQUAL(sent->size(), before + 1);
+  deliver(R"({"jsonrpc":"2.0","id":"r3","method":"roots/list"})");
+  CAF_CHECK_EQUAL(promises->size(), 2u);
   base.self->send_exit(client, caf::exit_reason::user_shutdown);
   base.self->send_exit(h, caf::exit_reason::user_shutdown);
 }

@@ -117,6 +117,30 @@ CAF_TEST(a child that ignores end of input and TERM is killed after the graces) 
   CAF_CHECK(closed.stderr_tail.find("ready") != std::string::npos);
 }
 
+CAF_TEST(output a child does not read is bounded) {
+  stdio_transport_config tcfg;
+  tcfg.max_pending_output = 256 * 1024;
+  tcfg.close_grace = 100ms;
+  tcfg.terminate_grace = 100ms;
+  auto t = start("exec sleep 30", tcfg);
+  std::string big(8 * 1024, 'x');
+  for (int i = 0; i < 200; ++i)
+    self->send(t, outbound_atom::value, json::value(big));
+  bool overflow = false;
+  transport_closed closed;
+  bool got = false;
+  while (!got)
+    self->receive(
+      [&](transport_fault& f) {
+        overflow = overflow || f.kind == fault_kind::output_overflow;
+      },
+      [&](transport_closed& x) { closed = std::move(x), got = true; },
+      caf::after(10s) >> [] { CAF_FAIL("transport did not give up"); });
+  CAF_CHECK(overflow);
+  CAF_CHECK(closed.description.find("did not read its input")
+            != std::string::npos);
+}
+
 CAF_TEST(a child that exits is reported with its status and stderr) {
   auto t = start("echo 'last words' >&2; exit 7");
   auto closed = wait_closed();
