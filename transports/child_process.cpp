@@ -58,7 +58,8 @@ std::vector<std::string> make_environment(const child_process_spec& spec) {
 
 child_process::child_process(child_process&& other) noexcept
   : pid_(std::exchange(other.pid_, 0)),
-    stdio_fd_(std::exchange(other.stdio_fd_, -1)),
+    stdin_fd_(std::exchange(other.stdin_fd_, -1)),
+    stdout_fd_(std::exchange(other.stdout_fd_, -1)),
     stderr_fd_(std::exchange(other.stderr_fd_, -1)),
     status_(other.status_) {
   // nop
@@ -81,8 +82,10 @@ child_process::~child_process() {
 }
 
 void child_process::close_fds() noexcept {
-  if (stdio_fd_ >= 0)
-    ::close(std::exchange(stdio_fd_, -1));
+  if (stdin_fd_ >= 0)
+    ::close(std::exchange(stdin_fd_, -1));
+  if (stdout_fd_ >= 0)
+    ::close(std::exchange(stdout_fd_, -1));
   if (stderr_fd_ >= 0)
     ::close(std::exchange(stderr_fd_, -1));
 }
@@ -91,14 +94,15 @@ boost::system::result<child_process, std::string>
 child_process::spawn(const child_process_spec& spec) {
   if (spec.command.empty())
     return std::string{"no command given"};
-  fd_pair stdio;
+  fd_pair in;
+  fd_pair out;
   fd_pair err;
-  if (!stdio.open() || !err.open())
+  if (!in.open() || !out.open() || !err.open())
     return errno_text("socketpair", errno);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, stdio.fds[1], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, stdio.fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, in.fds[1], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out.fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err.fds[1], STDERR_FILENO);
   if (!spec.working_dir.empty())
     posix_spawn_file_actions_addchdir_np(&actions, spec.working_dir.c_str());
@@ -135,7 +139,11 @@ child_process::spawn(const child_process_spec& spec) {
     return errno_text(("cannot start " + spec.command).c_str(), rc);
   child_process res;
   res.pid_ = pid;
-  res.stdio_fd_ = std::exchange(stdio.fds[0], -1);
+  res.stdin_fd_ = std::exchange(in.fds[0], -1);
+  res.stdout_fd_ = std::exchange(out.fds[0], -1);
+  // Our ends only write to stdin and only read from stdout.
+  ::shutdown(res.stdin_fd_, SHUT_RD);
+  ::shutdown(res.stdout_fd_, SHUT_WR);
   res.stderr_fd_ = std::exchange(err.fds[0], -1);
   return res;
 }

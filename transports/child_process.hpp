@@ -24,9 +24,10 @@ struct child_process_spec {
   std::string working_dir;
 };
 
-/// A child process whose stdin and stdout are one end of a Unix stream
-/// socket pair and whose stderr is another, so that socket-based I/O
-/// multiplexers can serve both. The destructor kills and reaps a child that
+/// A child process whose stdin, stdout and stderr are each one end of a
+/// Unix stream socket pair, so that socket-based I/O multiplexers can serve
+/// them, and a child that closes its stdout is noticed even while it keeps
+/// reading its stdin. The destructor kills and reaps a child that
 /// is still running, so a child never outlives its owner.
 class child_process {
 public:
@@ -49,9 +50,14 @@ public:
     return pid_;
   }
 
-  /// Returns our end of the child's stdin/stdout socket (-1 once released).
-  int stdio_fd() const noexcept {
-    return stdio_fd_;
+  /// Returns our end of the child's stdin socket (-1 once released).
+  int stdin_fd() const noexcept {
+    return stdin_fd_;
+  }
+
+  /// Returns our end of the child's stdout socket (-1 once released).
+  int stdout_fd() const noexcept {
+    return stdout_fd_;
   }
 
   /// Returns our end of the child's stderr socket (-1 once released).
@@ -66,9 +72,14 @@ public:
 
   // -- ownership --------------------------------------------------------------
 
-  /// Gives up ownership of our stdio socket end (e.g., to a multiplexer).
-  int release_stdio_fd() noexcept {
-    return std::exchange(stdio_fd_, -1);
+  /// Gives up ownership of our stdin socket end (e.g., to a multiplexer).
+  int release_stdin_fd() noexcept {
+    return std::exchange(stdin_fd_, -1);
+  }
+
+  /// Gives up ownership of our stdout socket end.
+  int release_stdout_fd() noexcept {
+    return std::exchange(stdout_fd_, -1);
   }
 
   /// Gives up ownership of our stderr socket end.
@@ -96,7 +107,8 @@ private:
   void close_fds() noexcept;
 
   pid_t pid_ = 0;
-  int stdio_fd_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
   int stderr_fd_ = -1;
   std::optional<int> status_;
 };

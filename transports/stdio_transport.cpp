@@ -56,9 +56,16 @@ struct state {
   boost::json::parser parser{boost::json::storage_ptr{},
                              boost::json::parse_options{256}};
   caf::actor owner;
-  caf::io::connection_handle io;
+  /// Writes to the child's stdin.
+  caf::io::connection_handle to_child;
+  /// Reads the child's stdout.
+  caf::io::connection_handle from_child;
+  /// Reads the child's stderr.
   caf::io::connection_handle err;
-  int io_fd = -1;
+  int to_child_fd = -1;
+  /// Whether the child's stdin still takes data.
+  bool writable = true;
+  /// Whether the child's stdout is still open.
   bool io_open = true;
   bool err_open = true;
   bool exited = false;
@@ -199,25 +206,27 @@ void write_message(broker_t* self, const boost::json::value& msg) {
 void write_out(broker_t* self) {
   auto& st = self->state;
   st.flush_scheduled = false;
-  if (st.out.empty() || !st.io_open)
+  if (st.out.empty() || !st.writable) {
+    st.out.clear();
     return;
+  }
   size_t written = 0;
   if (!st.scribe_writing) {
-    auto n = ::send(st.io_fd, st.out.data(), st.out.size(),
+    auto n = ::send(st.to_child_fd, st.out.data(), st.out.size(),
                     MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0)
       written = static_cast<size_t>(n);
   }
   if (written < st.out.size()) {
-    auto& buf = self->wr_buf(st.io);
+    auto& buf = self->wr_buf(st.to_child);
     buf.insert(buf.end(), st.out.begin() + static_cast<ptrdiff_t>(written),
                st.out.end());
     st.scribe_pending += st.out.size() - written;
     if (!st.scribe_writing) {
       st.scribe_writing = true;
-      self->ack_writes(st.io, true);
+      self->ack_writes(st.to_child, true);
     }
-    self->flush(st.io);
+    self->flush(st.to_child);
   }
   st.out.clear();
   if (st.out.capacity() > (1u << 20))
@@ -299,8 +308,8 @@ void start_reaping(broker_t* self) {
 /// Closes the child's stdin once everything written has left.
 void close_input(broker_t* self) {
   auto& st = self->state;
-  if (st.io_open && st.io_fd >= 0)
-    ::shutdown(st.io_fd, SHUT_WR);
+  if (st.writable && st.to_child_fd >= 0)
+    ::shutdown(st.to_child_fd, SHUT_WR);
   start_reaping(self);
 }
 
@@ -310,7 +319,7 @@ void begin_close(broker_t* self, std::string reason) {
     return;
   if (st.end_reason.empty())
     st.end_reason = std::move(reason);
-  if (!st.io_open) {
+  if (!st.writable) {
     start_reaping(self);
     return;
   }
@@ -320,24 +329,27 @@ void begin_close(broker_t* self, std::string reason) {
     close_input(self);
     return;
   }
-  self->flush(st.io);
+  self->flush(st.to_child);
   // Closes the input anyway if the child does not read what is left in time.
   caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), st.cfg.close_grace,
                          close_atom::value);
 }
 
 caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
-                              caf::actor owner, int io_fd, int err_fd,
+                              caf::actor owner, int in_fd, int out_fd,
+                              int err_fd,
                               std::shared_ptr<child_process> child) {
   auto& st = self->state;
   st.framer.emplace(cfg.max_line_size);
   st.cfg = std::move(cfg);
   st.child.emplace(std::move(*child));
   st.owner = std::move(owner);
-  st.io_fd = io_fd;
-  st.io = self->add_scribe(io_fd);
+  st.to_child_fd = in_fd;
+  st.to_child = self->add_scribe(in_fd);
+  st.from_child = self->add_scribe(out_fd);
   st.err = self->add_scribe(err_fd);
-  self->configure_read(st.io, caf::io::receive_policy::at_most(read_chunk));
+  self->configure_read(st.from_child,
+                       caf::io::receive_policy::at_most(read_chunk));
   self->configure_read(st.err, caf::io::receive_policy::at_most(4096));
   self->monitor(st.owner);
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -353,7 +365,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
   });
   return {
     [=](outbound_atom, const boost::json::value& msg) {
-      if (self->state.stage == phase::open && self->state.io_open)
+      if (self->state.stage == phase::open && self->state.writable)
         write_message(self, msg);
     },
     [=](close_atom) {
@@ -370,7 +382,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       if (msg.remaining > 0 || !st.scribe_writing)
         return;
       st.scribe_writing = false;
-      self->ack_writes(st.io, false);
+      self->ack_writes(st.to_child, false);
       if (st.stage == phase::flushing)
         close_input(self);
     },
@@ -404,7 +416,18 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
           reap(self);
         return;
       }
+      if (msg.handle == st.to_child) {
+        st.writable = false;
+        st.scribe_writing = false;
+        st.out.clear();
+        if (st.stage == phase::flushing)
+          close_input(self);
+        return;
+      }
       st.io_open = false;
+      // Nothing it says can reach us any more: tell it to stop too.
+      if (st.writable && st.to_child_fd >= 0)
+        ::shutdown(st.to_child_fd, SHUT_WR);
       st.framer->finish([&](std::string_view line) { on_line(self, line); },
                         [&](size_t n) { on_oversized(self, n); });
       flush_batch(self);
@@ -438,13 +461,14 @@ caf::expected<caf::actor> spawn_stdio_transport(caf::actor_system& sys,
   auto child = child_process::spawn(cfg.child);
   if (!child)
     return caf::make_error(caf::sec::runtime_error, child.error());
-  auto io_fd = child->release_stdio_fd();
+  auto in_fd = child->release_stdin_fd();
+  auto out_fd = child->release_stdout_fd();
   auto err_fd = child->release_stderr_fd();
-  for (auto fd : {io_fd, err_fd})
+  for (auto fd : {in_fd, out_fd, err_fd})
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   auto shared = std::make_shared<child_process>(std::move(*child));
   return sys.middleman().spawn_broker(stdio_transport, std::move(cfg),
-                                      std::move(owner), io_fd, err_fd,
+                                      std::move(owner), in_fd, out_fd, err_fd,
                                       std::move(shared));
 }
 

@@ -141,6 +141,15 @@ CAF_TEST(output a child does not read is bounded) {
             != std::string::npos);
 }
 
+CAF_TEST(a child that closes stdout but reads on is told to stop) {
+  auto t = start("exec 1>&-; cat > /dev/null; echo 'stdin closed' >&2");
+  auto closed = wait_closed();
+  CAF_REQUIRE(closed.wait_status);
+  CAF_CHECK(WIFEXITED(*closed.wait_status));
+  CAF_CHECK(closed.description.find("closed its stdout") != std::string::npos);
+  CAF_CHECK_EQUAL(closed.stderr_tail, "stdin closed\n");
+}
+
 CAF_TEST(a child that exits is reported with its status and stderr) {
   auto t = start("echo 'last words' >&2; exit 7");
   auto closed = wait_closed();

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -37,15 +38,15 @@ void write_all(int fd, std::string_view x) {
 
 } // namespace
 
-CAF_TEST(stdin and stdout share one socket and stderr has its own) {
+CAF_TEST(stdin stdout and stderr each have a socket) {
   child_process_spec spec;
   spec.command = "sh";
   spec.args = {"-c", "read x; echo \"got $x\"; echo oops >&2; exit 4"};
   auto child = child_process::spawn(spec);
   CAF_REQUIRE(child.has_value());
-  write_all(child->stdio_fd(), "hello\n");
-  ::shutdown(child->stdio_fd(), SHUT_WR);
-  CAF_CHECK_EQUAL(read_all(child->stdio_fd()), "got hello\n");
+  write_all(child->stdin_fd(), "hello\n");
+  ::shutdown(child->stdin_fd(), SHUT_WR);
+  CAF_CHECK_EQUAL(read_all(child->stdout_fd()), "got hello\n");
   CAF_CHECK_EQUAL(read_all(child->stderr_fd()), "oops\n");
   auto status = child->wait();
   CAF_CHECK(WIFEXITED(status));
@@ -61,7 +62,7 @@ CAF_TEST(environment and working directory are applied) {
   spec.working_dir = "/tmp";
   auto child = child_process::spawn(spec);
   CAF_REQUIRE(child.has_value());
-  CAF_CHECK_EQUAL(read_all(child->stdio_fd()), "v1 /tmp\n");
+  CAF_CHECK_EQUAL(read_all(child->stdout_fd()), "v1 /tmp\n");
   CAF_CHECK_EQUAL(child->wait(), 0);
 }
 
@@ -101,4 +102,47 @@ CAF_TEST(terminate ends a child with SIGTERM) {
   CAF_CHECK(WIFSIGNALED(status));
   CAF_CHECK_EQUAL(WTERMSIG(status), SIGTERM);
   CAF_CHECK(describe_wait_status(status).find("TERM") != std::string::npos);
+}
+
+CAF_TEST(a child that closes stdout is seen while it still reads stdin) {
+  child_process_spec spec;
+  spec.command = "sh";
+  spec.args = {"-c", "exec 1>&-; cat > /dev/null"};
+  auto child = child_process::spawn(spec);
+  CAF_REQUIRE(child.has_value());
+  CAF_CHECK_EQUAL(read_all(child->stdout_fd()), "");
+  CAF_CHECK(!child->try_wait().has_value());
+  ::shutdown(child->stdin_fd(), SHUT_WR);
+  CAF_CHECK_EQUAL(child->wait(), 0);
+}
+
+CAF_TEST(signals reach the whole process group of the child) {
+  child_process_spec spec;
+  spec.command = "sh";
+  spec.args = {"-c", "sleep 30 & echo $!; wait"};
+  auto child = child_process::spawn(spec);
+  CAF_REQUIRE(child.has_value());
+  std::string line;
+  char c;
+  while (::read(child->stdout_fd(), &c, 1) == 1 && c != '\n')
+    line += c;
+  auto grandchild = static_cast<pid_t>(std::stol(line));
+  child->kill();
+  child->wait();
+  // Gone means no such process, or a zombie waiting for its new parent.
+  auto is_gone = [&] {
+    if (::kill(grandchild, 0) != 0)
+      return true;
+    std::ifstream stat{"/proc/" + std::to_string(grandchild) + "/stat"};
+    std::string pid, name, state;
+    stat >> pid >> name >> state;
+    return state == "Z";
+  };
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = is_gone();
+    if (!gone)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CAF_CHECK(gone);
 }
