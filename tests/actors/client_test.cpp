@@ -673,7 +673,7 @@ CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {
 
-/// Answers every server request with the method name, or fails for
+/// Answers every server request (with an empty roots list), but refuses
 /// sampling.
 caf::behavior handler(caf::event_based_actor*) {
   return {
@@ -695,6 +695,7 @@ CAF_TEST(handlers answer server requests and set capabilities) {
   cfg.log_bad_input = false;
   cfg.roots_handler = h;
   cfg.sampling_handler = h;
+  cfg.elicitation_handler = h;
   auto client = mcp::spawn_bare_client(base.sys, cfg);
   auto transport = base.sys.spawn(fake_transport, sent);
   base.self->send(client, mcp::transport_atom::value, transport);
@@ -703,7 +704,7 @@ CAF_TEST(handlers answer server requests and set capabilities) {
   auto& caps = sent->front().at("params").at("capabilities");
   CAF_CHECK(caps.as_object().contains("roots"));
   CAF_CHECK(caps.as_object().contains("sampling"));
-  CAF_CHECK(!caps.as_object().contains("elicitation"));
+  CAF_CHECK(caps.at("elicitation").as_object().contains("form"));
   auto deliver = [&](std::string_view text) {
     base.self->send(client, inbound_atom::value, json::parse(text));
     base.consume_messages();
@@ -718,7 +719,12 @@ CAF_TEST(handlers answer server requests and set capabilities) {
   CAF_CHECK_EQUAL(sent->back().at("error").at("code").as_int64(), -32600);
   CAF_CHECK_EQUAL(sent->back().at("error").at("message").as_string(),
                   "user rejected sampling");
-  deliver(R"({"jsonrpc":"2.0","id":"e1","method":"elicitation/create"})");
+  deliver(R"({"jsonrpc":"2.0","id":"e1","method":"elicitation/create",
+            "params":{"mode":"form","message":"name?",
+                      "requestedSchema":{"type":"object","properties":{}}}})");
+  CAF_CHECK_EQUAL(sent->back().at("id").as_string(), "e1");
+  CAF_CHECK(sent->back().as_object().contains("result"));
+  deliver(R"({"jsonrpc":"2.0","id":"x1","method":"no/such"})");
   CAF_CHECK_EQUAL(sent->back().at("error").at("code").as_int64(), -32601);
   base.self->send_exit(client, caf::exit_reason::user_shutdown);
   base.self->send_exit(h, caf::exit_reason::user_shutdown);
