@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <boost/json/serialize.hpp>
+
 #include "actors/client.hpp"
 #include "actors/error.hpp"
 
@@ -30,6 +32,16 @@ caf::optional<caf::actor> connect(caf::actor_system& sys, int argc,
     return caf::none;
   }
   return *client;
+}
+
+int print_result(const caf::expected<boost::json::value>& result) {
+  if (!result) {
+    std::fprintf(stderr, "call failed: %s\n",
+                 mcp::describe(result.error()).c_str());
+    return 1;
+  }
+  std::printf("result: %s\n", boost::json::serialize(*result).c_str());
+  return 0;
 }
 
 } // namespace examples

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <boost/json/value.hpp>
+
 #include <caf/actor.hpp>
+#include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 #include <caf/optional.hpp>
 
@@ -17,5 +20,8 @@ mcp::transports::stdio_transport_config server_from_args(int argc, char** argv,
 /// returns nothing when the server cannot start.
 caf::optional<caf::actor> connect(caf::actor_system& sys, int argc,
                                   char** argv, int skip = 1);
+
+/// Prints the result of a call, or why it failed; returns the exit code.
+int print_result(const caf::expected<boost::json::value>& result);
 
 } // namespace examples

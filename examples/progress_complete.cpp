@@ -49,11 +49,5 @@ int main(int argc, char** argv) {
   mcp::blocking_client api{sys, *client};
   auto result = execute_with_progress(api);
   api.shutdown();
-  if (!result) {
-    std::fprintf(stderr, "call failed: %s\n",
-                 mcp::describe(result.error()).c_str());
-    return 1;
-  }
-  std::printf("result: %s\n", boost::json::serialize(*result).c_str());
-  return 0;
+  return examples::print_result(result);
 }

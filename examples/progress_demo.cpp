@@ -157,12 +157,8 @@ int main(int argc, char** argv) {
   if (tty)
     draw(view, start, tty, true);
   api.shutdown();
-  if (!result) {
-    std::fprintf(stderr, "call failed: %s\n",
-                 mcp::describe(result.error()).c_str());
-    return 1;
-  }
-  std::printf("result: %s\n", boost::json::serialize(*result).c_str());
-  std::printf("%zu progress updates received\n", view.updates);
-  return 0;
+  auto rc = examples::print_result(result);
+  if (rc == 0)
+    std::printf("%zu progress updates received\n", view.updates);
+  return rc;
 }
