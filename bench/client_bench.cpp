@@ -1,6 +1,7 @@
 // Client benchmarks: spawn + initialize, sequential tools/call, calls in
 // flight, a progress burst to a subscriber actor, memory per subscription.
-//   usage: client_bench [--policy stealing|sharing] [--quick] -- SERVER CMD...
+//   usage: client_bench [--policy stealing|sharing] [--threads N] [--quick]
+//                       -- SERVER CMD...
 // Prints one line per figure: "name value unit".
 
 #include <algorithm>
@@ -117,6 +118,7 @@ caf::behavior progress_counter(caf::event_based_actor* self,
 int main(int argc, char** argv) {
   bool quick = false;
   std::string policy;
+  size_t threads = 0;
   int server_at = argc;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--") == 0) {
@@ -126,6 +128,8 @@ int main(int argc, char** argv) {
       quick = true;
     } else if (std::strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
       policy = argv[++i];
+    } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+      threads = static_cast<size_t>(std::atoi(argv[++i]));
     }
   }
   if (server_at >= argc) {
@@ -140,6 +144,8 @@ int main(int argc, char** argv) {
   mcp::system_config cfg;
   if (policy == "sharing")
     cfg.set("scheduler.policy", caf::atom("sharing"));
+  if (threads > 0)
+    cfg.set("scheduler.max-threads", threads);
   caf::actor_system sys{cfg};
   int scale = quick ? 10 : 1;
 
