@@ -579,11 +579,28 @@ CAF_TEST(the server is answered and notifications reach subscribers) {
   self->send(client, mcp::subscribe_atom::value,
              std::string{"notifications/message"}, who);
   consume_messages();
+  auto all = std::make_shared<std::vector<mcp::server_notification>>();
+  auto everything = sys.spawn([all](caf::event_based_actor*) -> caf::behavior {
+    return {[all](mcp::server_notification& x) {
+      all->push_back(std::move(x));
+    }};
+  });
+  self->send(client, mcp::subscribe_atom::value, std::string{}, everything);
+  consume_messages();
   deliver(R"({"jsonrpc":"2.0","method":"notifications/message",
              "params":{"level":"info","data":"hi"}})");
   deliver(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})");
+  deliver(R"({"jsonrpc":"2.0","method":"notifications/resources/updated",
+             "params":{"uri":"file:///a"}})");
   CAF_REQUIRE_EQUAL(notes->size(), 1u);
   CAF_CHECK_EQUAL((*notes)[0].params.at("data").as_string(), "hi");
+  CAF_REQUIRE_EQUAL(all->size(), 3u);
+  CAF_CHECK_EQUAL((*all)[1].method, "notifications/tools/list_changed");
+  CAF_CHECK_EQUAL((*all)[2].params.at("uri").as_string(), "file:///a");
+  self->send(client, mcp::unsubscribe_atom::value, std::string{}, everything);
+  consume_messages();
+  deliver(R"({"jsonrpc":"2.0","method":"notifications/prompts/list_changed"})");
+  CAF_CHECK_EQUAL(all->size(), 3u);
 }
 
 CAF_TEST(the connection ending fails requests with the reason) {
