@@ -159,6 +159,15 @@ struct fixture : test_coordinator_fixture<test_config> {
     return sys.spawn(subscriber, log);
   }
 
+  /// Request options carrying `token`, with a subscriber that logs to `log`.
+  mcp::request_options tracked(mcp::progress_token token,
+                               std::shared_ptr<progress_log> log) {
+    mcp::request_options res;
+    res.progress = std::move(token);
+    res.progress_subscribers.push_back(spawn_subscriber(std::move(log)));
+    return res;
+  }
+
   void progress(const mcp::progress_token& token, double value,
                 std::string_view extra = "") {
     deliver(R"({"jsonrpc":"2.0","method":"notifications/progress","params":{
@@ -318,9 +327,7 @@ CAF_TEST(progress that shares a read with the result comes before the end) {
   auto log = std::make_shared<progress_log>();
   auto seen = std::make_shared<std::vector<double>>();
   mcp::progress_token token{"batch"};
-  mcp::request_options opts;
-  opts.progress = token;
-  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  auto opts = tracked(token, log);
   opts.progress_subscriptions.push_back(mcp::spawn_progress_callback(
     sys, token, [seen](const mcp::progress_update& x) {
       seen->push_back(x.progress);
@@ -350,9 +357,7 @@ CAF_TEST(progress that shares a read with the result comes before the end) {
 CAF_TEST(a failed request ends its subscriptions with the outcome) {
   handshake();
   auto log = std::make_shared<progress_log>();
-  mcp::request_options opts;
-  opts.progress = mcp::progress_token{5};
-  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  auto opts = tracked(mcp::progress_token{5}, log);
   send_request(mcp::requests::call_tool("x", nullptr, opts));
   deliver(R"({"jsonrpc":"2.0","id":)" + std::to_string(last_id())
          + R"(,"error":{"code":-32603,"message":"boom"}})");
@@ -443,9 +448,7 @@ CAF_TEST(unsubscribe ends one subscriber and keeps the others) {
 CAF_TEST(a progress token in flight cannot be reused) {
   handshake();
   auto log = std::make_shared<progress_log>();
-  mcp::request_options opts;
-  opts.progress = mcp::progress_token{"dup"};
-  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  auto opts = tracked(mcp::progress_token{"dup"}, log);
   send_request(mcp::requests::call_tool("a", nullptr, opts));
   auto first = last_id();
   send_request(mcp::requests::call_tool("b", nullptr, opts));
@@ -606,9 +609,7 @@ CAF_TEST(the server is answered and notifications reach subscribers) {
 CAF_TEST(the connection ending fails requests with the reason) {
   handshake();
   auto log = std::make_shared<progress_log>();
-  mcp::request_options opts;
-  opts.progress = mcp::progress_token{"p"};
-  opts.progress_subscribers.push_back(spawn_subscriber(log));
+  auto opts = tracked(mcp::progress_token{"p"}, log);
   send_request(mcp::requests::call_tool("a", nullptr, opts));
   mcp::transports::transport_closed closed;
   closed.wait_status = 3 << 8;
