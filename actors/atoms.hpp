@@ -59,4 +59,50 @@ using timeout_atom = caf::atom_constant<caf::atom("mcp_tmo")>;
 /// `(shutdown_atom)`: close the session cleanly, then quit.
 using shutdown_atom = caf::atom_constant<caf::atom("mcp_shut")>;
 
+// -- servers ------------------------------------------------------------------
+
+/// `(open_session_atom, std::shared_ptr<transports::channel>)`: ask a server
+/// for a new session on a channel; answered with the session actor.
+using open_session_atom = caf::atom_constant<caf::atom("mcp_osess")>;
+
+/// `(add_atom, tool | resource | resource_template | prompt)`: add to (or
+/// replace in) a server's catalog.
+using add_atom = caf::atom_constant<caf::atom("mcp_add")>;
+
+/// `(remove_atom, kind, std::string key)`: remove from a server's catalog;
+/// `kind` is one of `tool_kind`, `resource_kind`, `template_kind`,
+/// `prompt_kind`.
+using remove_atom = caf::atom_constant<caf::atom("mcp_remove")>;
+
+/// Catalog kinds of `remove_atom`.
+using tool_kind = caf::atom_constant<caf::atom("tool")>;
+using resource_kind = caf::atom_constant<caf::atom("resource")>;
+using template_kind = caf::atom_constant<caf::atom("template")>;
+using prompt_kind = caf::atom_constant<caf::atom("prompt")>;
+
+/// `(resource_updated_atom, std::string uri)`: tell the sessions subscribed
+/// to `uri` that it changed.
+using resource_updated_atom = caf::atom_constant<caf::atom("mcp_resupd")>;
+
+/// `(log_atom, log_record)`: a log message for every session (each sends it
+/// if its level allows).
+using log_atom = caf::atom_constant<caf::atom("mcp_log")>;
+
+/// `(catalog_atom, ...)`: a server hands its sessions a changed catalog.
+using catalog_atom = caf::atom_constant<caf::atom("mcp_catlg")>;
+
+/// `(client_call_atom, outgoing_request)`: a request's handler asks its
+/// session to send a request to the client; answered with the result.
+using client_call_atom = caf::atom_constant<caf::atom("mcp_ccall")>;
+
+/// `(run_atom)`: a request actor's cue to run its handler.
+using run_atom = caf::atom_constant<caf::atom("mcp_run")>;
+
+/// `(answer_atom, request_id, json)`: a request actor hands its response to
+/// the session instead of sending it (requests of a JSON-RPC batch).
+using answer_atom = caf::atom_constant<caf::atom("mcp_answer")>;
+
+/// `(server_stats_atom)`: ask a server or session for its counters.
+using server_stats_atom = caf::atom_constant<caf::atom("mcp_sstats")>;
+
 } // namespace mcp

@@ -4,6 +4,7 @@
 
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
+#include "actors/server_messages.hpp"
 #include "transports/messages.hpp"
 
 namespace mcp {
@@ -27,6 +28,10 @@ void init_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<server_request>("mcp::server_request");
   cfg.add_message_type<server_info>("mcp::server_info");
   cfg.add_message_type<client_stats>("mcp::client_stats");
+  cfg.add_message_type<log_record>("mcp::log_record");
+  cfg.add_message_type<outgoing_request>("mcp::outgoing_request");
+  cfg.add_message_type<session_stats>("mcp::session_stats");
+  cfg.add_message_type<server_stats>("mcp::server_stats");
   cfg.add_message_type<transports::transport_fault>("mcp::transport_fault");
   cfg.add_message_type<transports::transport_closed>("mcp::transport_closed");
   cfg.add_message_type<transports::transport_stats>("mcp::transport_stats");

@@ -17,8 +17,7 @@ mcp::transports::stdio_transport_config server_from_args(int argc, char** argv,
     for (int i = skip + 1; i < argc; ++i)
       res.child.args.emplace_back(argv[i]);
   } else {
-    res.child.command = "node";
-    res.child.args = {CAF_MCP_EVERYTHING_SERVER, "stdio"};
+    res.child.command = CAF_MCP_DEFAULT_SERVER;
   }
   return res;
 }

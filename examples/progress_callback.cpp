@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     });
   mcp::request_options opts;
   opts.progress = token;
-  auto result = api.call_tool("trigger-long-running-operation",
+  auto result = api.call_tool("long-running-operation",
                               boost::json::object{{"duration", 2},
                                                   {"steps", 4}},
                               opts);

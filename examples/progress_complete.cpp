@@ -30,7 +30,7 @@ execute_with_progress(mcp::blocking_client& api) {
   });
   mcp::request_options opts;
   opts.progress = token;
-  auto result = api.call_tool("trigger-long-running-operation",
+  auto result = api.call_tool("long-running-operation",
                               boost::json::object{{"duration", 2},
                                                   {"steps", 5}},
                               opts);

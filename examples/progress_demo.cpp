@@ -73,7 +73,7 @@ void draw(shared_view& view, clock_type::time_point start, bool tty,
 int main(int argc, char** argv) {
   int duration = 3;
   int steps = 10;
-  std::string tool = "trigger-long-running-operation";
+  std::string tool = "long-running-operation";
   int server_at = argc;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--") == 0) {

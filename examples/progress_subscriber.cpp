@@ -28,7 +28,7 @@ caf::behavior watcher(caf::event_based_actor* self, caf::actor client) {
   opts.timeout = std::chrono::seconds(10);
   opts.reset_timeout_on_progress = true;
   auto req = mcp::requests::call_tool(
-    "trigger-long-running-operation",
+    "long-running-operation",
     boost::json::object{{"duration", 2}, {"steps", 5}}, std::move(opts));
   self->request(client, caf::infinite, std::move(req))
     .then(

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     return 1;
   mcp::blocking_client api{sys, *client};
   auto result = api.call_tool(
-    "trigger-long-running-operation",
+    "long-running-operation",
     boost::json::object{{"duration", 2}, {"steps", 4}},
     mcp::make_progress_token(), [](const mcp::progress_update& x) {
       if (x.total)

@@ -43,6 +43,35 @@ server_capabilities server_capabilities::from_json(const boost::json::value& x) 
   }
   res.logging = member_object(*obj, "logging") != nullptr;
   res.completions = member_object(*obj, "completions") != nullptr;
+  if (auto x = member_object(*obj, "experimental"))
+    res.experimental = *x;
+  return res;
+}
+
+boost::json::object server_capabilities::to_json(std::string_view version) const {
+  boost::json::object res;
+  auto with_list_changed = [](bool list_changed) {
+    boost::json::object x;
+    if (list_changed)
+      x.emplace("listChanged", true);
+    return x;
+  };
+  if (tools)
+    res.emplace("tools", with_list_changed(tools_list_changed));
+  if (resources) {
+    auto x = with_list_changed(resources_list_changed);
+    if (resources_subscribe)
+      x.emplace("subscribe", true);
+    res.emplace("resources", std::move(x));
+  }
+  if (prompts)
+    res.emplace("prompts", with_list_changed(prompts_list_changed));
+  if (logging)
+    res.emplace("logging", boost::json::object{});
+  if (completions && version >= std::string_view{"2025-03-26"})
+    res.emplace("completions", boost::json::object{});
+  if (!experimental.empty())
+    res.emplace("experimental", experimental);
   return res;
 }
 
@@ -54,16 +83,52 @@ boost::json::object client_capabilities::to_json(std::string_view version) const
       r.emplace("listChanged", true);
     res.emplace("roots", std::move(r));
   }
-  if (sampling)
-    res.emplace("sampling", boost::json::object{});
-  if (elicitation && version >= std::string_view{"2025-06-18"}) {
+  auto newest = version >= std::string_view{"2025-11-25"};
+  if (sampling) {
+    boost::json::object s;
+    if (sampling_tools && newest)
+      s.emplace("tools", boost::json::object{});
+    if (sampling_context && newest)
+      s.emplace("context", boost::json::object{});
+    res.emplace("sampling", std::move(s));
+  }
+  if ((elicitation || (elicitation_url && newest))
+      && version >= std::string_view{"2025-06-18"}) {
     boost::json::object e;
-    if (version >= std::string_view{"2025-11-25"})
+    if (newest && elicitation)
       e.emplace("form", boost::json::object{});
+    if (newest && elicitation_url)
+      e.emplace("url", boost::json::object{});
     res.emplace("elicitation", std::move(e));
   }
   if (!experimental.empty())
     res.emplace("experimental", experimental);
+  return res;
+}
+
+client_capabilities client_capabilities::from_json(const boost::json::value& x) {
+  client_capabilities res;
+  auto obj = x.if_object();
+  if (obj == nullptr)
+    return res;
+  res.raw = *obj;
+  if (auto roots = member_object(*obj, "roots")) {
+    res.roots = true;
+    res.roots_list_changed = flag(roots, "listChanged");
+  }
+  if (auto sampling = member_object(*obj, "sampling")) {
+    res.sampling = true;
+    res.sampling_tools = member_object(*sampling, "tools") != nullptr;
+    res.sampling_context = member_object(*sampling, "context") != nullptr;
+  }
+  if (auto elicitation = member_object(*obj, "elicitation")) {
+    auto form = member_object(*elicitation, "form") != nullptr;
+    auto url = member_object(*elicitation, "url") != nullptr;
+    res.elicitation = form || !url;
+    res.elicitation_url = url;
+  }
+  if (auto experimental = member_object(*obj, "experimental"))
+    res.experimental = *experimental;
   return res;
 }
 
@@ -74,6 +139,14 @@ implementation_info::to_json(std::string_view revision) const {
   res.emplace("version", version);
   if (!title.empty() && revision >= std::string_view{"2025-06-18"})
     res.emplace("title", title);
+  if (revision >= std::string_view{"2025-11-25"}) {
+    if (!description.empty())
+      res.emplace("description", description);
+    if (!website_url.empty())
+      res.emplace("websiteUrl", website_url);
+    if (!icons.empty())
+      res.emplace("icons", icons);
+  }
   return res;
 }
 
@@ -121,6 +194,55 @@ parse_initialize_result(const boost::json::value& result) {
   if (auto instructions = obj->if_contains("instructions");
       instructions != nullptr && instructions->is_string())
     res.instructions = std::string{instructions->get_string()};
+  return res;
+}
+
+boost::system::result<initialize_request, protocol_error>
+parse_initialize_params(const boost::json::value* params) {
+  auto obj = params != nullptr ? params->if_object() : nullptr;
+  if (obj == nullptr)
+    return protocol_error{"initialize needs params with protocolVersion, "
+                          "capabilities and clientInfo"};
+  auto version = obj->if_contains("protocolVersion");
+  if (version == nullptr || !version->is_string())
+    return protocol_error{"initialize params lack a protocolVersion string"};
+  auto caps = member_object(*obj, "capabilities");
+  if (caps == nullptr)
+    return protocol_error{"initialize params lack a capabilities object"};
+  auto info = member_object(*obj, "clientInfo");
+  if (info == nullptr)
+    return protocol_error{"initialize params lack a clientInfo object"};
+  for (auto key : {"name", "version"}) {
+    auto x = info->if_contains(key);
+    if (x == nullptr || !x->is_string())
+      return protocol_error{std::string{"clientInfo lacks a "} + key
+                            + " string"};
+  }
+  initialize_request res;
+  res.protocol_version = std::string{version->get_string()};
+  res.capabilities = client_capabilities::from_json(*caps);
+  res.client_info = *info;
+  return res;
+}
+
+std::string_view negotiate_protocol_version(std::string_view requested) {
+  for (auto v : supported_protocol_versions)
+    if (v == requested)
+      return v;
+  return latest_protocol_version;
+}
+
+boost::json::object make_initialize_result(std::string_view version,
+                                           const server_capabilities& caps,
+                                           const implementation_info& server,
+                                           std::string_view instructions) {
+  boost::json::object res;
+  res.reserve(4);
+  res.emplace("protocolVersion", version);
+  res.emplace("capabilities", caps.to_json(version));
+  res.emplace("serverInfo", server.to_json(version));
+  if (!instructions.empty())
+    res.emplace("instructions", instructions);
   return res;
 }
 

@@ -49,5 +49,7 @@ inline constexpr std::string_view prompts_list_changed
   = "notifications/prompts/list_changed";
 inline constexpr std::string_view roots_list_changed
   = "notifications/roots/list_changed";
+inline constexpr std::string_view elicitation_complete
+  = "notifications/elicitation/complete";
 
 } // namespace mcp::protocol::methods

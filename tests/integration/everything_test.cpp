@@ -25,9 +25,13 @@
 #include "actors/request_handler.hpp"
 #include "actors/requests.hpp"
 #include "actors/system_config.hpp"
+#include "tests/integration/support.hpp"
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using mcp::test::has_named;
+using mcp::test::progress_record;
+using mcp::test::text_of;
 
 namespace {
 
@@ -43,42 +47,6 @@ mcp::transports::stdio_transport_config everything() {
   res.child.args = {server_script(), "stdio"};
   return res;
 }
-
-std::string text_of(const json::value& result) {
-  return std::string{result.at("content").at(0).at("text").as_string()};
-}
-
-bool has_named(const json::value& list, std::string_view key,
-               std::string_view name) {
-  for (auto& x : list.at(key).as_array())
-    if (x.at("name").as_string() == name)
-      return true;
-  return false;
-}
-
-/// Collects progress updates from callbacks that run in other threads.
-struct progress_record {
-  std::mutex mtx;
-  std::condition_variable cv;
-  std::vector<mcp::progress_update> updates;
-  std::vector<mcp::progress_outcome> ends;
-
-  void add(const mcp::progress_update& x) {
-    std::lock_guard<std::mutex> guard{mtx};
-    updates.push_back(x);
-  }
-
-  void end(const mcp::progress_done& x) {
-    std::lock_guard<std::mutex> guard{mtx};
-    ends.push_back(x.outcome);
-    cv.notify_all();
-  }
-
-  bool wait_for_end() {
-    std::unique_lock<std::mutex> guard{mtx};
-    return cv.wait_for(guard, 10s, [this] { return !ends.empty(); });
-  }
-};
 
 void check_five_steps(const std::vector<mcp::progress_update>& updates,
                       const mcp::progress_token& token) {

@@ -91,3 +91,97 @@ CAF_TEST(client capabilities follow the negotiated revision) {
   CAF_CHECK_EQUAL(params.at("protocolVersion").as_string(), "2025-11-25");
   CAF_CHECK_EQUAL(params.at("clientInfo").at("name").as_string(), "n");
 }
+
+CAF_TEST(servers answer with the requested version or the newest) {
+  for (auto v : supported_protocol_versions)
+    CAF_CHECK_EQUAL(negotiate_protocol_version(v), v);
+  CAF_CHECK_EQUAL(negotiate_protocol_version("1999-01-01"),
+                  latest_protocol_version);
+  CAF_CHECK_EQUAL(negotiate_protocol_version(""), latest_protocol_version);
+}
+
+CAF_TEST(initialize params are read and checked) {
+  auto params = json::parse(R"({"protocolVersion":"2025-06-18",
+    "capabilities":{"roots":{"listChanged":true},"sampling":{"tools":{}},
+                    "elicitation":{}},
+    "clientInfo":{"name":"c","version":"2"}})");
+  auto req = parse_initialize_params(&params);
+  CAF_REQUIRE(req.has_value());
+  CAF_CHECK_EQUAL(req->protocol_version, "2025-06-18");
+  CAF_CHECK(req->capabilities.roots && req->capabilities.roots_list_changed);
+  CAF_CHECK(req->capabilities.sampling && req->capabilities.sampling_tools);
+  CAF_CHECK(!req->capabilities.sampling_context);
+  CAF_CHECK(req->capabilities.elicitation);
+  CAF_CHECK(!req->capabilities.elicitation_url);
+  CAF_CHECK_EQUAL(req->client_info.at("name"), "c");
+  CAF_CHECK(!parse_initialize_params(nullptr).has_value());
+  for (auto text :
+       {R"([])", R"({"capabilities":{},"clientInfo":{"name":"c","version":"1"}})",
+        R"({"protocolVersion":1,"capabilities":{},
+            "clientInfo":{"name":"c","version":"1"}})",
+        R"({"protocolVersion":"2025-06-18",
+            "clientInfo":{"name":"c","version":"1"}})",
+        R"({"protocolVersion":"2025-06-18","capabilities":{}})",
+        R"({"protocolVersion":"2025-06-18","capabilities":{},
+            "clientInfo":{"version":"1"}})"}) {
+    auto bad = json::parse(text);
+    CAF_CHECK(!parse_initialize_params(&bad).has_value());
+  }
+}
+
+CAF_TEST(elicitation modes follow the spec defaults) {
+  auto caps = [](std::string_view text) {
+    return client_capabilities::from_json(json::parse(text));
+  };
+  auto empty = caps(R"({"elicitation":{}})");
+  CAF_CHECK(empty.elicitation && !empty.elicitation_url);
+  auto url = caps(R"({"elicitation":{"url":{}}})");
+  CAF_CHECK(!url.elicitation && url.elicitation_url);
+  auto both = caps(R"({"elicitation":{"form":{},"url":{}}})");
+  CAF_CHECK(both.elicitation && both.elicitation_url);
+  auto none = caps(R"({})");
+  CAF_CHECK(!none.elicitation && !none.elicitation_url && !none.roots
+            && !none.sampling);
+}
+
+CAF_TEST(server capabilities declare exactly what is set) {
+  server_capabilities caps;
+  CAF_CHECK(caps.to_json("2025-11-25").empty());
+  caps.tools = true;
+  caps.tools_list_changed = true;
+  caps.resources = true;
+  caps.resources_subscribe = true;
+  caps.prompts = true;
+  caps.logging = true;
+  caps.completions = true;
+  CAF_CHECK_EQUAL(json::value(caps.to_json("2025-11-25")),
+                  json::parse(R"({"tools":{"listChanged":true},
+                                  "resources":{"subscribe":true},
+                                  "prompts":{},"logging":{},
+                                  "completions":{}})"));
+  CAF_CHECK(!caps.to_json("2024-11-05").contains("completions"));
+  auto round = server_capabilities::from_json(caps.to_json("2025-11-25"));
+  CAF_CHECK(round.tools && round.tools_list_changed && round.resources_subscribe
+            && !round.resources_list_changed && round.completions);
+}
+
+CAF_TEST(initialize results carry what the revision knows) {
+  implementation_info info{"srv", "1.0", "Server"};
+  info.description = "does things";
+  info.website_url = "https://example.com";
+  server_capabilities caps;
+  caps.tools = true;
+  auto newest = make_initialize_result("2025-11-25", caps, info, "hints");
+  CAF_CHECK_EQUAL(newest.at("protocolVersion"), "2025-11-25");
+  CAF_CHECK_EQUAL(newest.at("instructions"), "hints");
+  CAF_CHECK_EQUAL(newest.at("serverInfo").at("description"), "does things");
+  CAF_CHECK_EQUAL(newest.at("serverInfo").at("websiteUrl"),
+                  "https://example.com");
+  auto parsed = parse_initialize_result(newest);
+  CAF_REQUIRE(parsed.has_value());
+  CAF_CHECK(parsed->capabilities.tools);
+  auto old = make_initialize_result("2024-11-05", caps, info, "");
+  CAF_CHECK(!old.contains("instructions"));
+  CAF_CHECK(!old.at("serverInfo").as_object().contains("title"));
+  CAF_CHECK(!old.at("serverInfo").as_object().contains("description"));
+}

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <boost/json/value.hpp>
+
+#include <caf/actor.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/request_context.hpp"
+#include "actors/server_definition.hpp"
+#include "transports/channel.hpp"
+
+namespace mcp::detail {
+
+class request_state;
+struct session_link;
+
+/// Computes the `result` of a request's response, or an error.
+using request_work
+  = std::function<caf::expected<boost::json::value>(request_context&)>;
+
+/// One client request for its actor: the handler's work and where the
+/// response goes.
+struct request_job {
+  /// The handler's context.
+  request_context ctx;
+  /// Shared with the session: decides whether the response may go out.
+  std::shared_ptr<request_state> state;
+  /// Counts responses and carries the connection.
+  std::shared_ptr<session_link> link;
+  /// The handler's work.
+  request_work work;
+  /// Whether the response goes back to the session as
+  /// `(answer_atom, request_id, json)` (requests of a JSON-RPC batch)
+  /// instead of straight to the client.
+  bool answer_to_session = false;
+};
+
+/// Spawns the actor of one request, linked to `session`, on the thread
+/// `exec` asks for, and starts it. The actor runs `job` once, sends the
+/// response unless the request was cancelled, and quits.
+caf::actor spawn_request_actor(caf::event_based_actor* session,
+                               std::shared_ptr<request_job> job,
+                               execution exec);
+
+/// Returns the JSON-RPC error response for a handler's error: the code of a
+/// `server_error`, else an internal error (-32603) describing `err`.
+boost::json::value error_response(const protocol::request_id& id,
+                                  const caf::error& err);
+
+} // namespace mcp::detail

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+
+namespace mcp::detail {
+
+/// The fate of one client request at a server, shared by the session, the
+/// request's actor and its handler's thread: it ends exactly once, answered
+/// or cancelled, and waits in the handler end early on cancellation.
+class request_state {
+public:
+  // -- member types -----------------------------------------------------------
+
+  enum phase : uint8_t { running, answered, cancelled };
+
+  // -- state transitions ------------------------------------------------------
+
+  /// Claims the right to send the response; false if the request was
+  /// cancelled (no response may go out) or answered already.
+  bool try_answer() noexcept {
+    auto expected = static_cast<uint8_t>(running);
+    return phase_.compare_exchange_strong(expected, answered);
+  }
+
+  /// Cancels a running request and wakes its waits; false if it ended.
+  bool cancel() {
+    auto expected = static_cast<uint8_t>(running);
+    if (!phase_.compare_exchange_strong(expected, cancelled))
+      return false;
+    std::lock_guard<std::mutex> guard{mtx_};
+    cv_.notify_all();
+    return true;
+  }
+
+  // -- properties -------------------------------------------------------------
+
+  /// Returns whether the request was cancelled.
+  bool is_cancelled() const noexcept {
+    return phase_.load() == cancelled;
+  }
+
+  /// Returns whether the request still runs.
+  bool is_running() const noexcept {
+    return phase_.load() == running;
+  }
+
+  /// Returns whether progress notifications went out for the request.
+  bool progress_sent() const noexcept {
+    return progress_sent_.load();
+  }
+
+  /// Notes that a progress notification went out.
+  void note_progress_sent() noexcept {
+    progress_sent_ = true;
+  }
+
+  // -- waiting ----------------------------------------------------------------
+
+  /// Waits `d` or until cancelled; returns false when cancelled.
+  template <class Duration>
+  bool sleep_for(Duration d) {
+    std::unique_lock<std::mutex> guard{mtx_};
+    cv_.wait_for(guard, d, [this] { return phase_.load() != running; });
+    return phase_.load() != cancelled;
+  }
+
+  // -- progress ---------------------------------------------------------------
+
+  /// Records `value` as the newest progress if it is larger than the last
+  /// one; returns the last one otherwise.
+  bool advance_progress(double value, double& last) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    last = last_progress_;
+    if (!(value > last_progress_))
+      return false;
+    last_progress_ = value;
+    return true;
+  }
+
+private:
+  std::atomic<uint8_t> phase_{running};
+  std::atomic<bool> progress_sent_{false};
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  double last_progress_ = -std::numeric_limits<double>::infinity();
+};
+
+} // namespace mcp::detail

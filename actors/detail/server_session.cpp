@@ -1,0 +1,1148 @@
+#include "actors/detail/server_session.hpp"
+
+#include <cstdio>
+#include <deque>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/json/serialize.hpp>
+
+#include <caf/actor_clock.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/detail/request_actor.hpp"
+#include "actors/detail/request_state.hpp"
+#include "actors/detail/session_link.hpp"
+#include "actors/error.hpp"
+#include "actors/server_messages.hpp"
+#include "protocol/cursor.hpp"
+#include "protocol/jsonrpc.hpp"
+#include "protocol/methods.hpp"
+#include "protocol/version.hpp"
+#include "transports/messages.hpp"
+
+namespace mcp::detail {
+
+namespace {
+
+namespace json = boost::json;
+namespace methods = protocol::methods;
+using protocol::error_code;
+using protocol::request_id;
+using transports::inbound_atom;
+
+using call_timer_atom = caf::atom_constant<caf::atom("mcp_ctimer")>;
+using drain_atom = caf::atom_constant<caf::atom("mcp_drain")>;
+
+/// A request running in its actor.
+struct running_request {
+  caf::actor actor;
+  std::shared_ptr<request_state> state;
+  /// Requests to the client its handler made and that are unanswered.
+  std::vector<int64_t> calls;
+};
+
+/// A request waiting for a free slot.
+struct waiting_request {
+  request_id id;
+  execution exec;
+  std::shared_ptr<request_job> job;
+};
+
+/// A request of ours to the client.
+struct client_call {
+  caf::response_promise promise;
+  caf::actor_clock::time_point deadline;
+  request_id parent;
+};
+
+/// A JSON-RPC batch whose responses are collected into one array.
+struct batch_state {
+  json::array responses;
+  size_t outstanding = 0;
+};
+
+enum class phase { awaiting_initialize, ready, draining, closed };
+
+struct session_state {
+  caf::actor server;
+  std::shared_ptr<const server_settings> settings;
+  std::shared_ptr<const catalog> snapshot;
+  std::shared_ptr<session_link> link;
+  phase stage = phase::awaiting_initialize;
+  protocol::server_capabilities declared;
+  std::unordered_map<request_id, running_request> running;
+  std::unordered_map<caf::actor_addr, request_id> by_actor;
+  std::deque<waiting_request> waiting;
+  /// Ids of requests that answer into a batch, with the batch.
+  std::unordered_map<request_id, std::shared_ptr<batch_state>> batched;
+  std::unordered_map<int64_t, client_call> calls;
+  std::set<std::pair<caf::actor_clock::time_point, int64_t>> deadlines;
+  caf::optional<caf::actor_clock::time_point> armed;
+  int64_t next_call_id = 1;
+  std::unordered_set<std::string> subscriptions;
+  bool input_paused = false;
+  session_stats stats;
+
+  /// However the session ends (even killed), no handler keeps running for
+  /// it and nobody keeps waiting for the client.
+  ~session_state() {
+    for (auto& kvp : running)
+      kvp.second.state->cancel();
+    for (auto& w : waiting)
+      w.job->state->cancel();
+    for (auto& kvp : calls)
+      kvp.second.promise.deliver(
+        make_error(errc::session_closed, "the session ended"));
+  }
+
+  static inline const char* name = "mcp_server_session";
+};
+
+using session_actor = caf::stateful_actor<session_state>;
+
+// -- output -------------------------------------------------------------------
+
+void log_bad_input(session_actor* self, const std::string& what) {
+  if (self->state.settings->options.log_bad_input)
+    std::fprintf(stderr, "[caf-mcp server] %s\n", what.c_str());
+}
+
+/// Sends a response of the session itself (not of a request actor).
+void respond(session_actor* self, const std::shared_ptr<batch_state>& batch,
+             json::value msg, bool ok) {
+  auto& st = self->state;
+  ++(ok ? st.stats.results : st.stats.errors);
+  if (batch) {
+    batch->responses.push_back(std::move(msg));
+    if (--batch->outstanding == 0)
+      st.link->out->send(json::value(std::move(batch->responses)));
+    return;
+  }
+  st.link->out->send(msg);
+}
+
+void reply(session_actor* self, const std::shared_ptr<batch_state>& batch,
+           const request_id& id, json::value result) {
+  respond(self, batch, protocol::make_result(id, std::move(result)), true);
+}
+
+void reply_error(session_actor* self, const std::shared_ptr<batch_state>& batch,
+                 const std::optional<request_id>& id, error_code code,
+                 std::string_view message, json::value data = nullptr) {
+  respond(self, batch, protocol::make_error(id, code, message, std::move(data)),
+          false);
+}
+
+void notify(session_actor* self, std::string_view method, json::value params) {
+  self->state.link->out->send(
+    protocol::make_notification(method, std::move(params)));
+}
+
+// -- requests to the client ---------------------------------------------------
+
+void arm(session_actor* self, caf::actor_clock::time_point at) {
+  auto& st = self->state;
+  if (st.armed && *st.armed <= at)
+    return;
+  st.armed = at;
+  auto now = self->clock().now();
+  auto delay = at > now ? at - now : caf::timespan{0};
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay,
+                         call_timer_atom::value);
+}
+
+/// Ends a request to the client with `err`; tells the client to stop
+/// working on it unless it answered.
+void end_call(session_actor* self, int64_t id, const caf::error& err,
+              bool tell_client) {
+  auto& st = self->state;
+  auto i = st.calls.find(id);
+  if (i == st.calls.end())
+    return;
+  auto call = std::move(i->second);
+  st.calls.erase(i);
+  st.deadlines.erase({call.deadline, id});
+  if (auto r = st.running.find(call.parent); r != st.running.end()) {
+    auto& ids = r->second.calls;
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+  }
+  if (tell_client && st.stage != phase::closed)
+    notify(self, methods::cancelled,
+           json::object{{"requestId", id}, {"reason", describe(err)}});
+  call.promise.deliver(err);
+}
+
+void on_client_call(session_actor* self, outgoing_request& req) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise();
+  if (st.stage != phase::ready) {
+    rp.deliver(make_error(errc::session_closed,
+                          "the client connection is closing"));
+    return;
+  }
+  auto parent = st.running.find(req.parent);
+  if (parent == st.running.end() || !parent->second.state->is_running()) {
+    rp.deliver(make_error(errc::cancelled, "the request was cancelled"));
+    return;
+  }
+  if (!st.link->client_ready.load() && req.method != methods::ping) {
+    rp.deliver(make_error(errc::invalid_argument,
+                          "the client has not sent notifications/initialized "
+                          "yet, so the server may not send it requests"));
+    return;
+  }
+  auto id = st.next_call_id++;
+  auto deadline = self->clock().now() + req.timeout;
+  st.calls.emplace(id, client_call{rp, deadline, req.parent});
+  st.deadlines.emplace(deadline, id);
+  parent->second.calls.push_back(id);
+  ++st.stats.client_requests;
+  st.link->out->send(
+    protocol::make_request(id, req.method, std::move(req.params)));
+  arm(self, deadline);
+}
+
+void on_client_response(session_actor* self,
+                        const protocol::incoming_message& in) {
+  auto& st = self->state;
+  auto i = in.id && in.id->is_integer() ? st.calls.find(in.id->as_integer())
+                                        : st.calls.end();
+  if (i == st.calls.end()) {
+    ++st.stats.unknown_responses;
+    log_bad_input(self, "response with unknown id "
+                          + (in.id ? in.id->to_json_text() : "null"));
+    return;
+  }
+  auto id = i->first;
+  if (in.kind == protocol::message_kind::result) {
+    auto call = std::move(i->second);
+    st.calls.erase(i);
+    st.deadlines.erase({call.deadline, id});
+    if (auto r = st.running.find(call.parent); r != st.running.end()) {
+      auto& ids = r->second.calls;
+      ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+    }
+    call.promise.deliver(*in.result);
+    return;
+  }
+  auto& err = *in.error;
+  auto code = err.at("code").is_int64()
+                ? err.at("code").get_int64()
+                : static_cast<int64_t>(err.at("code").get_uint64());
+  std::string data;
+  if (auto x = err.if_contains("data"))
+    data = json::serialize(*x);
+  end_call(self, id,
+           make_server_error(code, std::string{err.at("message").get_string()},
+                             std::move(data)),
+           false);
+}
+
+void on_call_timer(session_actor* self) {
+  auto& st = self->state;
+  st.armed = caf::none;
+  auto now = self->clock().now();
+  while (!st.deadlines.empty() && st.deadlines.begin()->first <= now) {
+    auto id = st.deadlines.begin()->second;
+    end_call(self, id,
+             make_error(errc::timeout, "the client did not answer in time"),
+             true);
+  }
+  if (!st.deadlines.empty())
+    arm(self, st.deadlines.begin()->first);
+}
+
+// -- request lifetime ---------------------------------------------------------
+
+void finish(session_actor* self, caf::error reason = caf::none);
+
+void start_request(session_actor* self, const request_id& id, execution exec,
+                   std::shared_ptr<request_job> job) {
+  auto& st = self->state;
+  auto state = job->state;
+  auto actor = spawn_request_actor(self, std::move(job), exec);
+  st.by_actor.emplace(actor.address(), id);
+  st.running.emplace(id, running_request{std::move(actor), std::move(state),
+                                         {}});
+}
+
+void update_input_flow(session_actor* self) {
+  auto& st = self->state;
+  auto pause = !st.waiting.empty();
+  if (pause != st.input_paused) {
+    st.input_paused = pause;
+    st.link->out->pause_input(pause);
+  }
+}
+
+/// Runs `work` for request `id` in a request actor of its own (or queues it
+/// while the session runs as many as it may).
+void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
+                 const request_id& id, std::string_view method,
+                 const json::value* params, execution exec, request_work work) {
+  auto& st = self->state;
+  json::object meta;
+  if (params != nullptr && params->is_object())
+    if (auto m = params->get_object().if_contains("_meta"); m && m->is_object())
+      meta = m->get_object();
+  auto state = std::make_shared<request_state>();
+  auto job = std::make_shared<request_job>(request_job{
+    request_context{st.link, id, std::string{method}, std::move(meta), exec,
+                    state},
+    state, st.link, std::move(work), batch != nullptr});
+  if (batch)
+    st.batched.emplace(id, batch);
+  if (st.running.size() >= st.settings->options.max_concurrent_requests) {
+    st.waiting.push_back(waiting_request{id, exec, std::move(job)});
+    update_input_flow(self);
+    return;
+  }
+  start_request(self, id, exec, std::move(job));
+}
+
+void on_request_exit(session_actor* self, const caf::actor_addr& who) {
+  auto& st = self->state;
+  auto i = st.by_actor.find(who);
+  if (i == st.by_actor.end())
+    return;
+  auto id = i->second;
+  st.by_actor.erase(i);
+  if (auto r = st.running.find(id); r != st.running.end()) {
+    auto calls = r->second.calls;
+    for (auto call : calls)
+      end_call(self, call,
+               make_error(errc::cancelled, "the request ended"), true);
+    st.running.erase(r);
+  }
+  if (auto b = st.batched.find(id); b != st.batched.end()) {
+    // A batched request that was cancelled or died without answering still
+    // counts off its batch.
+    auto batch = b->second;
+    st.batched.erase(b);
+    if (--batch->outstanding == 0 && !batch->responses.empty())
+      st.link->out->send(json::value(std::move(batch->responses)));
+  }
+  while (!st.waiting.empty()
+         && st.running.size() < st.settings->options.max_concurrent_requests) {
+    auto w = std::move(st.waiting.front());
+    st.waiting.pop_front();
+    start_request(self, w.id, w.exec, std::move(w.job));
+  }
+  update_input_flow(self);
+  if (st.stage == phase::draining && st.running.empty() && st.waiting.empty())
+    finish(self);
+}
+
+bool in_use(session_state& st, const request_id& id) {
+  if (st.running.count(id) > 0)
+    return true;
+  for (auto& w : st.waiting)
+    if (w.id == id)
+      return true;
+  return false;
+}
+
+void cancel_request(session_actor* self, const request_id& id,
+                    const std::string& reason) {
+  auto& st = self->state;
+  if (auto r = st.running.find(id); r != st.running.end()) {
+    if (!r->second.state->cancel())
+      return;
+    ++st.stats.cancelled;
+    auto calls = r->second.calls;
+    for (auto call : calls)
+      end_call(self, call, make_error(errc::cancelled, reason), true);
+    return;
+  }
+  for (auto i = st.waiting.begin(); i != st.waiting.end(); ++i)
+    if (i->id == id) {
+      i->job->state->cancel();
+      st.waiting.erase(i);
+      ++st.stats.cancelled;
+      if (auto b = st.batched.find(id); b != st.batched.end()) {
+        auto batch = b->second;
+        st.batched.erase(b);
+        if (--batch->outstanding == 0 && !batch->responses.empty())
+          st.link->out->send(json::value(std::move(batch->responses)));
+      }
+      update_input_flow(self);
+      return;
+    }
+}
+
+/// Ends the session: cancels what still runs, closes the connection, quits.
+void finish(session_actor* self, caf::error reason) {
+  auto& st = self->state;
+  if (st.stage == phase::closed)
+    return;
+  st.stage = phase::closed;
+  std::vector<int64_t> calls;
+  for (auto& kvp : st.calls)
+    calls.push_back(kvp.first);
+  for (auto id : calls)
+    end_call(self, id, make_error(errc::session_closed, "the session ended"),
+             false);
+  for (auto& w : st.waiting)
+    w.job->state->cancel();
+  st.waiting.clear();
+  for (auto& kvp : st.running) {
+    kvp.second.state->cancel();
+    self->send_exit(kvp.second.actor, caf::exit_reason::user_shutdown);
+  }
+  st.link->out->close();
+  self->quit(std::move(reason));
+}
+
+void on_input_closed(session_actor* self, const std::string& why) {
+  auto& st = self->state;
+  if (st.stage == phase::closed || st.stage == phase::draining)
+    return;
+  st.stage = phase::draining;
+  std::vector<int64_t> calls;
+  for (auto& kvp : st.calls)
+    calls.push_back(kvp.first);
+  for (auto id : calls)
+    end_call(self, id,
+             make_error(errc::session_closed, "the client went away: " + why),
+             false);
+  for (auto& w : st.waiting)
+    w.job->state->cancel();
+  st.waiting.clear();
+  if (st.running.empty()) {
+    finish(self);
+    return;
+  }
+  self->delayed_send(self, st.settings->options.drain_timeout,
+                     drain_atom::value);
+}
+
+// -- method handlers ----------------------------------------------------------
+
+using batch_ptr = std::shared_ptr<batch_state>;
+
+const json::object* params_object(const json::value* params) {
+  return params != nullptr ? params->if_object() : nullptr;
+}
+
+const json::string* string_param(const json::value* params,
+                                 std::string_view key) {
+  auto obj = params_object(params);
+  auto x = obj ? obj->if_contains(key) : nullptr;
+  return x ? x->if_string() : nullptr;
+}
+
+void on_initialize(session_actor* self, const batch_ptr& batch,
+                   const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto req = protocol::parse_initialize_params(params);
+  if (!req) {
+    reply_error(self, batch, id, error_code::invalid_params, req.error().what);
+    return;
+  }
+  auto version = protocol::negotiate_protocol_version(req->protocol_version);
+  auto& link = *st.link;
+  link.protocol_version = std::string{version};
+  link.client_capabilities = std::move(req->capabilities);
+  link.client_info = std::move(req->client_info);
+  auto& opts = st.settings->options;
+  auto& cat = *st.snapshot;
+  auto& caps = st.declared;
+  caps.tools = opts.declare_empty_lists || !cat.tools.empty();
+  caps.tools_list_changed = caps.tools && opts.list_changed;
+  caps.resources = opts.declare_empty_lists || !cat.resources.empty()
+                   || !cat.templates.empty();
+  caps.resources_subscribe = caps.resources;
+  caps.resources_list_changed = caps.resources && opts.list_changed;
+  caps.prompts = opts.declare_empty_lists || !cat.prompts.empty();
+  caps.prompts_list_changed = caps.prompts && opts.list_changed;
+  caps.logging = opts.logging;
+  caps.completions = cat.has_completions();
+  caps.experimental = st.settings->experimental;
+  st.stage = phase::ready;
+  reply(self, batch, id,
+        protocol::make_initialize_result(version, caps, st.settings->info,
+                                         st.settings->instructions));
+}
+
+/// Answers a list method with one page of `registry`.
+template <class Registry>
+void list_page(session_actor* self, const batch_ptr& batch,
+               const request_id& id, const json::value* params,
+               std::string_view list, std::string_view key,
+               const Registry& registry) {
+  uint64_t from = 0;
+  if (auto obj = params_object(params))
+    if (auto cursor = obj->if_contains("cursor"); cursor && !cursor->is_null()) {
+      auto pos = cursor->is_string()
+                   ? protocol::parse_cursor(list, cursor->get_string())
+                   : std::nullopt;
+      if (!pos) {
+        reply_error(self, batch, id, error_code::invalid_params,
+                    "Invalid cursor");
+        return;
+      }
+      from = *pos;
+    }
+  json::array items;
+  auto next = registry.for_page(from, self->state.settings->options.page_size,
+                                [&](const auto& entry) {
+                                  items.push_back(entry.description);
+                                });
+  json::object result;
+  result.emplace(key, std::move(items));
+  if (next)
+    result.emplace("nextCursor", protocol::make_cursor(list, *next));
+  reply(self, batch, id, std::move(result));
+}
+
+void on_call_tool(session_actor* self, const batch_ptr& batch,
+                  const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto name = string_param(params, "name");
+  if (name == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "tools/call needs params with a \"name\" string");
+    return;
+  }
+  auto tool = st.snapshot->tools.get(*name);
+  if (!tool) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "Unknown tool: " + std::string{*name});
+    return;
+  }
+  // The session owns each message it handles: the arguments move out of it
+  // instead of being copied.
+  json::value args = json::object{};
+  if (auto x = const_cast<json::object&>(params->get_object())
+                 .if_contains("arguments");
+      x && !x->is_null()) {
+    if (!x->is_object()) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "tools/call arguments must be an object");
+      return;
+    }
+    args = std::move(*x);
+  }
+  auto& version = st.link->protocol_version;
+  if (auto why = tool->input.validate(args)) {
+    reply(self, batch, id,
+          tool_result::error("Invalid arguments for tool " + tool->def.name
+                             + ": " + *why)
+            .to_json(version));
+    return;
+  }
+  auto exec = tool->def.exec;
+  run_request(
+    self, batch, id, methods::tools_call, params, exec,
+    [tool, args = std::move(args)](request_context& ctx)
+      -> caf::expected<json::value> {
+      auto res = tool->def.handler(ctx, args.get_object());
+      if (!res)
+        return std::move(res.error());
+      if (tool->output && !res->is_error) {
+        auto internal = [&](std::string why) {
+          return make_server_error(
+            static_cast<int64_t>(error_code::internal_error),
+            "tool " + tool->def.name + " " + std::move(why));
+        };
+        if (!res->structured_content)
+          return internal("declares an outputSchema but returned no "
+                          "structuredContent");
+        if (auto why = tool->output->validate(*res->structured_content))
+          return internal("returned structuredContent that does not match "
+                          "its outputSchema: "
+                          + *why);
+      }
+      return json::value(res->to_json(ctx.protocol_version()));
+    });
+}
+
+caf::expected<json::value> contents_result(caf::expected<resource_contents> x) {
+  if (!x)
+    return std::move(x.error());
+  json::array contents;
+  contents.reserve(x->size());
+  for (auto& item : *x)
+    contents.emplace_back(std::move(item));
+  return json::value(json::object{{"contents", std::move(contents)}});
+}
+
+bool resource_exists(const catalog& cat, std::string_view uri) {
+  return cat.resources.find(uri) != nullptr
+         || cat.match_template(uri).first != nullptr;
+}
+
+void on_read_resource(session_actor* self, const batch_ptr& batch,
+                      const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto uri = string_param(params, "uri");
+  if (uri == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "resources/read needs params with a \"uri\" string");
+    return;
+  }
+  std::string target{*uri};
+  if (auto res = st.snapshot->resources.get(target)) {
+    run_request(self, batch, id, methods::resources_read, params,
+                res->def.exec,
+                [res, target](request_context& ctx) {
+                  return contents_result(res->def.handler(ctx, target));
+                });
+    return;
+  }
+  auto [entry, vars] = st.snapshot->match_template(target);
+  if (entry == nullptr) {
+    reply_error(self, batch, id, error_code::resource_not_found,
+                "Resource not found: " + target,
+                json::object{{"uri", target}});
+    return;
+  }
+  auto tmpl = st.snapshot->templates.get(entry->def.uri_template);
+  run_request(self, batch, id, methods::resources_read, params,
+              tmpl->def.exec,
+              [tmpl, target, vars = std::move(vars)](request_context& ctx) {
+                return contents_result(tmpl->def.handler(ctx, target, vars));
+              });
+}
+
+void on_subscription(session_actor* self, const batch_ptr& batch,
+                     const request_id& id, std::string_view method,
+                     const json::value* params) {
+  auto& st = self->state;
+  auto uri = string_param(params, "uri");
+  if (uri == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                std::string{method} + " needs params with a \"uri\" string");
+    return;
+  }
+  std::string key{*uri};
+  if (method == methods::resources_unsubscribe) {
+    st.subscriptions.erase(key);
+    reply(self, batch, id, json::object{});
+    return;
+  }
+  if (!resource_exists(*st.snapshot, key)) {
+    reply_error(self, batch, id, error_code::resource_not_found,
+                "Resource not found: " + key, json::object{{"uri", key}});
+    return;
+  }
+  if (st.subscriptions.count(key) == 0
+      && st.subscriptions.size() >= st.settings->options.max_subscriptions) {
+    reply_error(self, batch, id, error_code::invalid_request,
+                "too many resource subscriptions (limit "
+                  + std::to_string(st.settings->options.max_subscriptions)
+                  + ")");
+    return;
+  }
+  st.subscriptions.insert(std::move(key));
+  reply(self, batch, id, json::object{});
+}
+
+/// Reads `{name: string}` arguments; fails naming the first bad one.
+std::optional<std::string> read_string_map(const json::value* x,
+                                           prompt_arguments& out) {
+  if (x == nullptr || x->is_null())
+    return std::nullopt;
+  if (!x->is_object())
+    return "arguments must be an object of strings";
+  for (auto& kvp : x->get_object()) {
+    if (!kvp.value().is_string())
+      return "argument \"" + std::string{kvp.key()} + "\" must be a string";
+    out.emplace(std::string{kvp.key()}, std::string{kvp.value().get_string()});
+  }
+  return std::nullopt;
+}
+
+void on_get_prompt(session_actor* self, const batch_ptr& batch,
+                   const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto name = string_param(params, "name");
+  if (name == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "prompts/get needs params with a \"name\" string");
+    return;
+  }
+  auto entry = st.snapshot->prompts.get(*name);
+  if (!entry) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "Unknown prompt: " + std::string{*name});
+    return;
+  }
+  prompt_arguments args;
+  if (auto why = read_string_map(params->get_object().if_contains("arguments"),
+                                 args)) {
+    reply_error(self, batch, id, error_code::invalid_params, *why);
+    return;
+  }
+  for (auto& arg : entry->def.arguments)
+    if (arg.required && args.count(arg.name) == 0) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "Missing required argument \"" + arg.name + "\" of prompt "
+                    + entry->def.name);
+      return;
+    }
+  run_request(self, batch, id, methods::prompts_get, params, entry->def.exec,
+              [entry, args = std::move(args)](request_context& ctx)
+                -> caf::expected<json::value> {
+                auto res = entry->def.handler(ctx, args);
+                if (!res)
+                  return std::move(res.error());
+                return json::value(res->to_json());
+              });
+}
+
+void on_complete(session_actor* self, const batch_ptr& batch,
+                 const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto obj = params_object(params);
+  auto ref = obj ? obj->if_contains("ref") : nullptr;
+  auto arg = obj ? obj->if_contains("argument") : nullptr;
+  auto ref_type = ref && ref->is_object() ? ref->get_object().if_contains("type")
+                                          : nullptr;
+  auto arg_name = arg && arg->is_object() ? arg->get_object().if_contains("name")
+                                          : nullptr;
+  auto arg_value = arg && arg->is_object()
+                     ? arg->get_object().if_contains("value")
+                     : nullptr;
+  if (ref_type == nullptr || !ref_type->is_string() || arg_name == nullptr
+      || !arg_name->is_string() || arg_value == nullptr
+      || !arg_value->is_string()) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "completion/complete needs a ref with a type and an argument "
+                "with a name and a value");
+    return;
+  }
+  completion_request req;
+  req.argument = std::string{arg_name->get_string()};
+  req.value = std::string{arg_value->get_string()};
+  if (auto ctx = obj->if_contains("context"); ctx && ctx->is_object())
+    if (auto why = read_string_map(ctx->get_object().if_contains("arguments"),
+                                   req.context)) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "context " + *why);
+      return;
+    }
+  completion_handler handler;
+  auto execution_of = execution::pooled;
+  auto& kind = ref_type->get_string();
+  auto& ref_obj = ref->get_object();
+  if (kind == "ref/prompt") {
+    auto name = ref_obj.if_contains("name");
+    auto entry = name && name->is_string()
+                   ? st.snapshot->prompts.get(name->get_string())
+                   : nullptr;
+    if (!entry) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "Unknown prompt in completion ref");
+      return;
+    }
+    for (auto& a : entry->def.arguments)
+      if (a.name == req.argument)
+        handler = a.complete;
+    execution_of = entry->def.exec;
+  } else if (kind == "ref/resource") {
+    auto uri = ref_obj.if_contains("uri");
+    if (uri == nullptr || !uri->is_string()) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "completion ref/resource needs a uri");
+      return;
+    }
+    auto entry = st.snapshot->templates.get(uri->get_string());
+    if (entry) {
+      if (auto i = entry->def.completions.find(req.argument);
+          i != entry->def.completions.end())
+        handler = i->second;
+      execution_of = entry->def.exec;
+    } else if (st.snapshot->resources.find(uri->get_string()) == nullptr) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "Unknown resource template in completion ref: "
+                    + std::string{uri->get_string()});
+      return;
+    }
+  } else {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "Unknown completion ref type: " + std::string{kind});
+    return;
+  }
+  if (!handler) {
+    reply(self, batch, id, completion_result{}.to_json());
+    return;
+  }
+  run_request(self, batch, id, methods::completion_complete, params,
+              execution_of,
+              [handler, req = std::move(req)](request_context&)
+                -> caf::expected<json::value> {
+                return json::value(handler(req).to_json());
+              });
+}
+
+void on_set_level(session_actor* self, const batch_ptr& batch,
+                  const request_id& id, const json::value* params) {
+  auto level = string_param(params, "level");
+  auto parsed = level ? protocol::parse_log_level(*level) : std::nullopt;
+  if (!parsed) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "logging/setLevel needs a level of debug, info, notice, "
+                "warning, error, critical, alert or emergency");
+    return;
+  }
+  self->state.link->log_level = static_cast<uint8_t>(*parsed);
+  reply(self, batch, id, json::object{});
+}
+
+/// Returns why the session does not offer `method`, or nothing if it does
+/// (or the method is unknown).
+const char* missing_capability(const session_state& st, std::string_view method) {
+  auto& caps = st.declared;
+  if (method.substr(0, 6) == "tools/" && !caps.tools)
+    return "tools";
+  if ((method == methods::resources_subscribe
+       || method == methods::resources_unsubscribe)
+      && !caps.resources_subscribe)
+    return "resources.subscribe";
+  if (method.substr(0, 10) == "resources/" && !caps.resources)
+    return "resources";
+  if (method.substr(0, 8) == "prompts/" && !caps.prompts)
+    return "prompts";
+  if (method == methods::completion_complete && !caps.completions)
+    return "completions";
+  if (method == methods::logging_set_level && !caps.logging)
+    return "logging";
+  return nullptr;
+}
+
+void on_request(session_actor* self, const batch_ptr& batch,
+                const protocol::incoming_message& in) {
+  auto& st = self->state;
+  ++st.stats.requests;
+  auto& id = *in.id;
+  auto method = in.method;
+  if (st.stage == phase::awaiting_initialize) {
+    if (method == methods::initialize)
+      on_initialize(self, batch, id, in.params);
+    else if (method == methods::ping)
+      reply(self, batch, id, json::object{});
+    else
+      reply_error(self, batch, id, error_code::invalid_request,
+                  "the session is not initialized: send initialize first");
+    return;
+  }
+  if (st.stage != phase::ready)
+    return;
+  if (method == methods::initialize) {
+    reply_error(self, batch, id, error_code::invalid_request,
+                "initialize may be sent only once per session");
+    return;
+  }
+  if (in_use(st, id)) {
+    reply_error(self, batch, id, error_code::invalid_request,
+                "request id " + id.to_json_text()
+                  + " is already used by a request in progress");
+    return;
+  }
+  if (auto capability = missing_capability(st, method)) {
+    reply_error(self, batch, id, error_code::method_not_found,
+                "Method not found: " + std::string{method}
+                  + " (the server does not declare \"" + capability + "\")");
+    return;
+  }
+  if (in.params != nullptr && !in.params->is_object()) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "params must be an object");
+    return;
+  }
+  auto& cat = *st.snapshot;
+  if (method == methods::ping)
+    reply(self, batch, id, json::object{});
+  else if (method == methods::tools_call)
+    on_call_tool(self, batch, id, in.params);
+  else if (method == methods::tools_list)
+    list_page(self, batch, id, in.params, "tools", "tools", cat.tools);
+  else if (method == methods::resources_read)
+    on_read_resource(self, batch, id, in.params);
+  else if (method == methods::resources_list)
+    list_page(self, batch, id, in.params, "resources", "resources",
+              cat.resources);
+  else if (method == methods::resources_templates_list)
+    list_page(self, batch, id, in.params, "templates", "resourceTemplates",
+              cat.templates);
+  else if (method == methods::resources_subscribe
+           || method == methods::resources_unsubscribe)
+    on_subscription(self, batch, id, method, in.params);
+  else if (method == methods::prompts_list)
+    list_page(self, batch, id, in.params, "prompts", "prompts", cat.prompts);
+  else if (method == methods::prompts_get)
+    on_get_prompt(self, batch, id, in.params);
+  else if (method == methods::completion_complete)
+    on_complete(self, batch, id, in.params);
+  else if (method == methods::logging_set_level)
+    on_set_level(self, batch, id, in.params);
+  else
+    reply_error(self, batch, id, error_code::method_not_found,
+                "Method not found: " + std::string{method});
+}
+
+void on_notification(session_actor* self, const protocol::incoming_message& in) {
+  auto& st = self->state;
+  ++st.stats.notifications;
+  if (in.method == methods::initialized) {
+    if (st.stage == phase::ready)
+      st.link->client_ready = true;
+    return;
+  }
+  if (in.method == methods::cancelled) {
+    auto obj = params_object(in.params);
+    auto raw = obj ? obj->if_contains("requestId") : nullptr;
+    auto id = raw ? request_id::from_json(*raw) : std::nullopt;
+    if (!id)
+      return;
+    std::string reason = "cancelled by the client";
+    if (auto r = obj->if_contains("reason"); r && r->is_string())
+      reason += ": " + std::string{r->get_string()};
+    cancel_request(self, *id, reason);
+  }
+}
+
+/// Handles one message; `batch` collects responses of a JSON-RPC batch.
+void on_message(session_actor* self, const batch_ptr& batch,
+                const json::value& msg) {
+  auto& st = self->state;
+  auto in = protocol::classify(msg);
+  switch (in.kind) {
+    case protocol::message_kind::request:
+      on_request(self, batch, in);
+      return;
+    case protocol::message_kind::notification:
+      on_notification(self, in);
+      return;
+    case protocol::message_kind::result:
+    case protocol::message_kind::error:
+      on_client_response(self, in);
+      return;
+    case protocol::message_kind::invalid:
+      break;
+  }
+  ++st.stats.bad_input;
+  log_bad_input(self, "invalid JSON-RPC message: " + std::string{in.problem});
+  // Something that tried to be a response gets no answer, lest two peers
+  // answer each other's garbage forever.
+  auto obj = msg.if_object();
+  if (obj != nullptr && !obj->contains("method")
+      && (obj->contains("result") || obj->contains("error")))
+    return;
+  std::optional<request_id> id;
+  if (obj != nullptr)
+    if (auto raw = obj->if_contains("id"))
+      id = request_id::from_json(*raw);
+  reply_error(self, batch, id, error_code::invalid_request,
+              "Invalid Request: " + std::string{in.problem});
+}
+
+/// Whether the revision allows JSON-RPC batches (only 2025-03-26 and
+/// 2024-11-05 do).
+bool batches_allowed(const session_state& st) {
+  auto& v = st.link->protocol_version;
+  return st.stage != phase::awaiting_initialize && v < "2025-06-18";
+}
+
+void on_batch(session_actor* self, const json::array& items) {
+  auto& st = self->state;
+  if (items.empty() || !batches_allowed(st)) {
+    ++st.stats.bad_input;
+    reply_error(self, nullptr, std::nullopt, error_code::invalid_request,
+                items.empty()
+                  ? "Invalid Request: empty batch"
+                  : "Invalid Request: JSON-RPC batches are not supported in "
+                    "protocol revision "
+                      + (st.link->protocol_version.empty()
+                           ? std::string{"negotiation (send initialize alone)"}
+                           : st.link->protocol_version));
+    return;
+  }
+  auto batch = std::make_shared<batch_state>();
+  // Count what will answer first, so that an early answer cannot flush.
+  batch->outstanding = 1;
+  for (auto& item : items) {
+    auto in = protocol::classify(item);
+    auto answers = in.kind == protocol::message_kind::request
+                   || (in.kind == protocol::message_kind::invalid
+                       && !(item.is_object()
+                            && !item.get_object().contains("method")
+                            && (item.get_object().contains("result")
+                                || item.get_object().contains("error"))));
+    if (answers)
+      ++batch->outstanding;
+  }
+  for (auto& item : items) {
+    if (st.stage == phase::closed)
+      return;
+    auto in = protocol::classify(item);
+    if (in.kind == protocol::message_kind::request
+        && in.method == methods::initialize) {
+      reply_error(self, batch, in.id, error_code::invalid_request,
+                  "initialize must not be part of a batch");
+      continue;
+    }
+    on_message(self, batch, item);
+  }
+  if (--batch->outstanding == 0 && !batch->responses.empty())
+    st.link->out->send(json::value(std::move(batch->responses)));
+}
+
+void on_inbound(session_actor* self, const json::value& msg) {
+  if (self->state.stage == phase::closed)
+    return;
+  if (auto arr = msg.if_array())
+    on_batch(self, *arr);
+  else
+    on_message(self, nullptr, msg);
+}
+
+/// Sends the list_changed notifications a new catalog calls for.
+void on_catalog(session_actor* self, std::shared_ptr<const catalog>& next,
+                uint8_t changed) {
+  auto& st = self->state;
+  st.snapshot = std::move(next);
+  if (st.stage != phase::ready)
+    return;
+  auto& caps = st.declared;
+  if ((changed & tools_list) && caps.tools_list_changed)
+    notify(self, methods::tools_list_changed, nullptr);
+  if ((changed & resources_list) && caps.resources_list_changed)
+    notify(self, methods::resources_list_changed, nullptr);
+  if ((changed & prompts_list) && caps.prompts_list_changed)
+    notify(self, methods::prompts_list_changed, nullptr);
+}
+
+caf::behavior server_session(session_actor* self, caf::actor server,
+                             std::shared_ptr<const server_settings> settings,
+                             std::shared_ptr<const catalog> snapshot,
+                             std::shared_ptr<transports::channel> out) {
+  auto& st = self->state;
+  st.server = std::move(server);
+  st.settings = std::move(settings);
+  st.snapshot = std::move(snapshot);
+  st.link = std::make_shared<session_link>();
+  auto& link = *st.link;
+  link.system = &self->system();
+  link.session = self->address();
+  link.server = st.server;
+  link.out = std::move(out);
+  link.logging = st.settings->options.logging;
+  link.log_level = static_cast<uint8_t>(st.settings->options.initial_log_level);
+  link.client_request_timeout = st.settings->options.client_request_timeout;
+  link.progress_settle_limit = st.settings->options.progress_settle_limit;
+  // Request actors are linked: they end with the session, and the session
+  // hears of each one's end.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    auto& st = self->state;
+    if (st.by_actor.count(em.source) > 0) {
+      on_request_exit(self, em.source);
+      return;
+    }
+    finish(self, std::move(em.reason));
+  });
+  self->monitor(st.server);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    if (dm.source == self->state.server.address())
+      finish(self, std::move(dm.reason));
+  });
+  self->attach_functor([link = st.link](const caf::error&) {
+    // Whatever ends the session, no waiting handler keeps waiting for it.
+    link->out->close();
+  });
+  return {
+    [self](inbound_atom, const json::value& msg) { on_inbound(self, msg); },
+    [self](inbound_atom, const std::vector<json::value>& batch) {
+      for (auto& msg : batch)
+        on_inbound(self, msg);
+    },
+    [self](transports::transport_fault& x) {
+      auto& st = self->state;
+      ++st.stats.bad_input;
+      log_bad_input(self, x.detail);
+      if (st.stage == phase::closed)
+        return;
+      if (x.kind == transports::fault_kind::malformed_json)
+        reply_error(self, nullptr, std::nullopt, error_code::parse_error,
+                    "Parse error: " + x.detail);
+      else if (x.kind == transports::fault_kind::oversized_line)
+        reply_error(self, nullptr, std::nullopt, error_code::invalid_request,
+                    "Invalid Request: message too large: " + x.detail);
+    },
+    [self](transports::transport_closed& x) {
+      on_input_closed(self, x.description);
+    },
+    [self](drain_atom) {
+      auto& st = self->state;
+      if (st.stage == phase::draining)
+        finish(self);
+    },
+    [self](call_timer_atom) { on_call_timer(self); },
+    [self](client_call_atom, outgoing_request& req) {
+      on_client_call(self, req);
+    },
+    [self](answer_atom, request_id& id, json::value& msg) {
+      auto& st = self->state;
+      auto i = st.batched.find(id);
+      if (i == st.batched.end())
+        return;
+      auto batch = i->second;
+      st.batched.erase(i);
+      batch->responses.push_back(std::move(msg));
+      if (--batch->outstanding == 0)
+        st.link->out->send(json::value(std::move(batch->responses)));
+    },
+    [self](catalog_atom, std::shared_ptr<const catalog>& next,
+           uint8_t changed) { on_catalog(self, next, changed); },
+    [self](resource_updated_atom, const std::string& uri) {
+      auto& st = self->state;
+      if (st.stage == phase::ready && st.subscriptions.count(uri) > 0)
+        notify(self, methods::resources_updated, json::object{{"uri", uri}});
+    },
+    [self](log_atom, log_record& x) {
+      auto& link = *self->state.link;
+      if (self->state.stage != phase::ready || !link.logging
+          || x.level < link.log_level.load())
+        return;
+      json::object params;
+      params.emplace("level",
+                     to_string(static_cast<protocol::log_level>(x.level)));
+      if (!x.logger.empty())
+        params.emplace("logger", std::move(x.logger));
+      params.emplace("data", std::move(x.data));
+      notify(self, methods::message, std::move(params));
+    },
+    [self](server_stats_atom) {
+      auto& st = self->state;
+      auto res = st.stats;
+      res.results += st.link->results.load();
+      res.errors += st.link->errors.load();
+      res.in_flight = st.running.size();
+      res.waiting = st.waiting.size();
+      res.subscriptions = st.subscriptions.size();
+      return res;
+    },
+    [self](shutdown_atom) { finish(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_server_session(caf::event_based_actor* server,
+                                std::shared_ptr<const server_settings> settings,
+                                std::shared_ptr<const catalog> snapshot,
+                                std::shared_ptr<transports::channel> out) {
+  return server->spawn(server_session, caf::actor{server},
+                                    std::move(settings), std::move(snapshot),
+                                    std::move(out));
+}
+
+} // namespace mcp::detail

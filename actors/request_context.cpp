@@ -1,0 +1,310 @@
+#include "actors/request_context.hpp"
+
+#include <cmath>
+
+#include <boost/json/serialize.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/detail/request_state.hpp"
+#include "actors/detail/session_link.hpp"
+#include "actors/error.hpp"
+#include "actors/server_messages.hpp"
+#include "protocol/json_number.hpp"
+#include "protocol/json_schema.hpp"
+#include "protocol/jsonrpc.hpp"
+#include "protocol/methods.hpp"
+
+namespace mcp {
+
+namespace json = boost::json;
+namespace methods = protocol::methods;
+
+request_context::request_context(std::shared_ptr<detail::session_link> link,
+                                 protocol::request_id id, std::string method,
+                                 json::object meta, execution exec,
+                                 std::shared_ptr<detail::request_state> state)
+  : link_(std::move(link)),
+    id_(std::move(id)),
+    method_(std::move(method)),
+    meta_(std::move(meta)),
+    exec_(exec),
+    state_(std::move(state)) {
+  if (auto token = meta_.if_contains("progressToken"))
+    if (auto parsed = protocol::progress_token::from_json(*token))
+      token_ = std::move(*parsed);
+}
+
+request_context::request_context(request_context&&) noexcept = default;
+
+request_context::~request_context() = default;
+
+bool request_context::cancelled() const noexcept {
+  return state_->is_cancelled();
+}
+
+const std::string& request_context::protocol_version() const noexcept {
+  return link_->protocol_version;
+}
+
+const protocol::client_capabilities&
+request_context::client_capabilities() const noexcept {
+  return link_->client_capabilities;
+}
+
+const json::object& request_context::client_info() const noexcept {
+  return link_->client_info;
+}
+
+const caf::actor& request_context::server() const noexcept {
+  return link_->server;
+}
+
+caf::actor_system& request_context::system() const noexcept {
+  return *link_->system;
+}
+
+caf::error request_context::report_progress(double progress,
+                                            std::optional<double> total,
+                                            std::string_view message) {
+  if (!std::isfinite(progress) || (total && !std::isfinite(*total)))
+    return make_error(errc::invalid_argument,
+                      "progress and total must be finite numbers");
+  double last = 0;
+  if (!state_->advance_progress(progress, last)) {
+    return make_error(errc::invalid_argument,
+                      "progress must increase: "
+                        + protocol::format_number(progress)
+                        + " is not more than the previous "
+                        + protocol::format_number(last));
+  }
+  if (!token_ || !state_->is_running())
+    return caf::none;
+  json::object params;
+  params.reserve(4);
+  params.emplace("progressToken", token_->to_json());
+  params.emplace("progress", protocol::json_number(progress));
+  if (total)
+    params.emplace("total", protocol::json_number(*total));
+  if (!message.empty() && link_->protocol_version >= "2025-03-26")
+    params.emplace("message", message);
+  link_->out->send(
+    protocol::make_notification(methods::progress, std::move(params)));
+  state_->note_progress_sent();
+  return caf::none;
+}
+
+bool request_context::log(protocol::log_level level, json::value data,
+                          std::string_view logger) {
+  if (!link_->logging
+      || static_cast<uint8_t>(level) < link_->log_level.load())
+    return false;
+  json::object params;
+  params.reserve(3);
+  params.emplace("level", to_string(level));
+  if (!logger.empty())
+    params.emplace("logger", logger);
+  params.emplace("data", std::move(data));
+  return link_->out->send(
+    protocol::make_notification(methods::message, std::move(params)));
+}
+
+bool request_context::sleep_for(caf::timespan duration) {
+  if (exec_ == execution::immediate)
+    return false;
+  return state_->sleep_for(duration);
+}
+
+caf::error request_context::may_wait(std::string_view what) const {
+  if (exec_ == execution::immediate)
+    return make_error(errc::invalid_argument,
+                      std::string{what}
+                        + " waits for the client, which an immediate "
+                          "handler must not do (use execution::pooled or "
+                          "execution::dedicated)");
+  if (state_->is_cancelled())
+    return make_error(errc::cancelled, "the request was cancelled");
+  return caf::none;
+}
+
+caf::expected<json::value>
+request_context::request_client(std::string method, json::value params,
+                                caf::timespan timeout) {
+  if (auto err = may_wait(method))
+    return err;
+  auto session = caf::actor_cast<caf::actor>(link_->session);
+  if (!session)
+    return make_error(errc::session_closed, "the session ended");
+  if (timeout == caf::timespan{})
+    timeout = link_->client_request_timeout;
+  outgoing_request req{std::move(method), std::move(params), timeout, id_};
+  caf::expected<json::value> res{json::value{}};
+  caf::scoped_actor self{*link_->system};
+  // The session answers every call (result, client error, timeout, its own
+  // end); the extra second only guards against a session that crashed.
+  auto limit = timeout + std::chrono::seconds(1);
+  self->request(session, limit, client_call_atom::value, std::move(req))
+    .receive([&](json::value& x) { res = std::move(x); },
+             [&](caf::error& err) { res = std::move(err); });
+  return res;
+}
+
+namespace {
+
+caf::error missing_capability(std::string_view method,
+                              std::string_view capability) {
+  std::string what = "the client does not support ";
+  what += method;
+  what += " (capability \"";
+  what += capability;
+  what += "\" not declared)";
+  return make_error(errc::capability_missing, std::move(what));
+}
+
+/// Checks that `schema` is what form-mode elicitation allows: an object of
+/// primitive properties (strings, numbers, integers, booleans, enums, and
+/// arrays of enum strings for multi-select).
+caf::error check_form_schema(const json::object& schema) {
+  auto bad = [](std::string why) {
+    return make_error(errc::invalid_argument,
+                      "requested schema not allowed for elicitation: "
+                        + std::move(why));
+  };
+  auto type = schema.if_contains("type");
+  if (type == nullptr || *type != "object")
+    return bad("it must have \"type\": \"object\"");
+  auto props = schema.if_contains("properties");
+  if (props == nullptr || !props->is_object())
+    return bad("it needs a \"properties\" object");
+  for (auto& kvp : props->get_object()) {
+    auto prop = kvp.value().if_object();
+    auto name = std::string{kvp.key()};
+    if (prop == nullptr)
+      return bad("property \"" + name + "\" is not an object");
+    auto t = prop->if_contains("type");
+    if (t != nullptr && t->is_string()) {
+      auto kind = t->get_string();
+      if (kind == "string" || kind == "number" || kind == "integer"
+          || kind == "boolean")
+        continue;
+      if (kind == "array") {
+        auto items = prop->if_contains("items");
+        if (items != nullptr && items->is_object()
+            && (items->get_object().contains("enum")
+                || items->get_object().contains("anyOf")))
+          continue;
+        return bad("array property \"" + name
+                   + "\" must be a multi-select enum");
+      }
+    } else if (t == nullptr && (prop->contains("enum") || prop->contains("oneOf"))) {
+      continue;
+    }
+    return bad("property \"" + name
+               + "\" must be a string, number, integer, boolean or enum");
+  }
+  return caf::none;
+}
+
+caf::expected<elicitation_result>
+read_elicitation_answer(caf::expected<json::value> answer,
+                        const protocol::json_schema* schema) {
+  if (!answer)
+    return std::move(answer.error());
+  auto obj = answer->if_object();
+  auto action = obj ? obj->if_contains("action") : nullptr;
+  if (action == nullptr || !action->is_string()
+      || (*action != "accept" && *action != "decline" && *action != "cancel"))
+    return make_error(errc::invalid_argument,
+                      "the client's elicitation answer lacks an action of "
+                      "accept, decline or cancel");
+  elicitation_result res;
+  res.action = std::string{action->get_string()};
+  if (auto content = obj->if_contains("content")) {
+    if (!content->is_object())
+      return make_error(errc::invalid_argument,
+                        "the client's elicitation content is not an object");
+    res.content = content->get_object();
+  }
+  if (res.accepted() && schema != nullptr)
+    if (auto why = schema->validate(res.content))
+      return make_error(errc::invalid_argument,
+                        "the client's elicitation answer does not match the "
+                        "requested schema: "
+                          + *why);
+  return res;
+}
+
+} // namespace
+
+caf::expected<json::value>
+request_context::create_message(json::object params, caf::timespan timeout) {
+  auto& caps = link_->client_capabilities;
+  if (!caps.sampling)
+    return missing_capability(methods::sampling_create_message, "sampling");
+  if (params.contains("tools") && !caps.sampling_tools)
+    return missing_capability("sampling with tools", "sampling.tools");
+  return request_client(std::string{methods::sampling_create_message},
+                        std::move(params), timeout);
+}
+
+caf::expected<elicitation_result>
+request_context::elicit(std::string_view message,
+                        json::object requested_schema, caf::timespan timeout) {
+  if (!link_->client_capabilities.elicitation
+      || link_->protocol_version < "2025-06-18")
+    return missing_capability("form-mode elicitation/create", "elicitation");
+  if (auto err = check_form_schema(requested_schema))
+    return err;
+  auto schema = protocol::json_schema::compile(requested_schema);
+  if (!schema)
+    return make_error(errc::invalid_argument,
+                      "requested schema is invalid: " + schema.error().what);
+  json::object params;
+  params.emplace("message", message);
+  params.emplace("requestedSchema", std::move(requested_schema));
+  return read_elicitation_answer(
+    request_client(std::string{methods::elicitation_create}, std::move(params),
+                   timeout),
+    &*schema);
+}
+
+caf::expected<elicitation_result>
+request_context::elicit_url(std::string_view message, std::string_view url,
+                            std::string_view elicitation_id,
+                            caf::timespan timeout) {
+  if (!link_->client_capabilities.elicitation_url
+      || link_->protocol_version < "2025-11-25")
+    return missing_capability("URL-mode elicitation/create", "elicitation.url");
+  json::object params;
+  params.emplace("mode", "url");
+  params.emplace("message", message);
+  params.emplace("url", url);
+  params.emplace("elicitationId", elicitation_id);
+  return read_elicitation_answer(
+    request_client(std::string{methods::elicitation_create}, std::move(params),
+                   timeout),
+    nullptr);
+}
+
+bool request_context::notify_elicitation_complete(
+  std::string_view elicitation_id) {
+  if (!link_->client_capabilities.elicitation_url)
+    return false;
+  return link_->out->send(protocol::make_notification(
+    methods::elicitation_complete,
+    json::object{{"elicitationId", elicitation_id}}));
+}
+
+caf::expected<json::value> request_context::list_roots(caf::timespan timeout) {
+  if (!link_->client_capabilities.roots)
+    return missing_capability(methods::roots_list, "roots");
+  return request_client(std::string{methods::roots_list}, nullptr, timeout);
+}
+
+caf::expected<json::value> request_context::ping_client(caf::timespan timeout) {
+  return request_client(std::string{methods::ping}, nullptr, timeout);
+}
+
+} // namespace mcp

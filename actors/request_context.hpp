@@ -1,0 +1,181 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <caf/actor.hpp>
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "actors/server_definition.hpp"
+#include "protocol/json_key.hpp"
+#include "protocol/lifecycle.hpp"
+#include "protocol/log_level.hpp"
+
+namespace mcp {
+
+namespace detail {
+
+class request_state;
+struct session_link;
+
+} // namespace detail
+
+/// What a client answered to `elicitation/create`.
+struct elicitation_result {
+  /// "accept", "decline" or "cancel".
+  std::string action;
+  /// The submitted values (form mode, when accepted).
+  boost::json::object content;
+
+  /// Returns whether the user accepted.
+  bool accepted() const noexcept {
+    return action == "accept";
+  }
+};
+
+/// What a handler of a client request can do besides computing its result:
+/// report progress, log, ask the client (sampling, elicitation, roots),
+/// notice cancellation. Each request gets its own context, valid while its
+/// handler runs.
+///
+/// The waiting calls (`sleep_for`, `create_message`, `elicit`, `elicit_url`,
+/// `list_roots`, `ping_client`) block the calling thread and end early with
+/// `errc::cancelled` when the client cancels the request; they refuse to run
+/// in `execution::immediate` handlers, which would stall the session.
+class request_context {
+public:
+  // -- constructors -----------------------------------------------------------
+
+  /// Made by the session for each request.
+  request_context(std::shared_ptr<detail::session_link> link,
+                  protocol::request_id id, std::string method,
+                  boost::json::object meta, execution exec,
+                  std::shared_ptr<detail::request_state> state);
+
+  request_context(request_context&&) noexcept;
+
+  ~request_context();
+
+  // -- the request ------------------------------------------------------------
+
+  /// Returns the JSON-RPC id of the request.
+  const protocol::request_id& id() const noexcept {
+    return id_;
+  }
+
+  /// Returns the method, e.g. "tools/call".
+  const std::string& method() const noexcept {
+    return method_;
+  }
+
+  /// Returns the request's `params._meta` (empty if none).
+  const boost::json::object& meta() const noexcept {
+    return meta_;
+  }
+
+  /// Returns the progress token the client gave, if any.
+  const std::optional<protocol::progress_token>& progress_token() const noexcept {
+    return token_;
+  }
+
+  /// Returns whether the client cancelled the request (or went away).
+  bool cancelled() const noexcept;
+
+  // -- the session ------------------------------------------------------------
+
+  /// Returns the negotiated protocol revision.
+  const std::string& protocol_version() const noexcept;
+
+  /// Returns what the client declared it can do.
+  const protocol::client_capabilities& client_capabilities() const noexcept;
+
+  /// Returns the client's `Implementation` object (name, version, ...).
+  const boost::json::object& client_info() const noexcept;
+
+  /// Returns the server actor, e.g. to add or remove tools at run time.
+  const caf::actor& server() const noexcept;
+
+  /// Returns the actor system.
+  caf::actor_system& system() const noexcept;
+
+  // -- notifications ----------------------------------------------------------
+
+  /// Sends `notifications/progress` when the client gave a progress token
+  /// (does nothing otherwise). `progress` must be larger than the value
+  /// reported before: a value that does not increase (or is not finite) is
+  /// refused with `errc::invalid_argument` and not sent. Nothing is sent
+  /// once the request ended.
+  caf::error report_progress(double progress,
+                             std::optional<double> total = std::nullopt,
+                             std::string_view message = {});
+
+  /// Sends `notifications/message` if `level` is at least the session's
+  /// level (see `logging/setLevel`); returns whether it was sent.
+  bool log(protocol::log_level level, boost::json::value data,
+           std::string_view logger = {});
+
+  // -- waiting ----------------------------------------------------------------
+
+  /// Waits `duration`; returns false early when the request is cancelled
+  /// (and at once in an immediate handler).
+  bool sleep_for(caf::timespan duration);
+
+  // -- requests to the client -------------------------------------------------
+
+  /// Sends any request to the client and waits for its result. A zero
+  /// `timeout` means the server's `client_request_timeout`.
+  caf::expected<boost::json::value>
+  request_client(std::string method, boost::json::value params,
+                 caf::timespan timeout = {});
+
+  /// `sampling/createMessage` with `params` (messages, maxTokens, ...);
+  /// needs the client's `sampling` capability (and `sampling.tools` when
+  /// `params` has tools).
+  caf::expected<boost::json::value>
+  create_message(boost::json::object params, caf::timespan timeout = {});
+
+  /// Form-mode `elicitation/create`: asks the user for the values described
+  /// by `requested_schema`, a flat object schema of strings, numbers,
+  /// integers, booleans and enums (with defaults). Needs the client's
+  /// `elicitation` capability (2025-06-18 on). An accepted answer is checked
+  /// against the schema.
+  caf::expected<elicitation_result>
+  elicit(std::string_view message, boost::json::object requested_schema,
+         caf::timespan timeout = {});
+
+  /// URL-mode `elicitation/create` (2025-11-25): sends the user to `url`.
+  /// Needs the client's `elicitation.url` capability.
+  caf::expected<elicitation_result>
+  elicit_url(std::string_view message, std::string_view url,
+             std::string_view elicitation_id, caf::timespan timeout = {});
+
+  /// Sends `notifications/elicitation/complete` for a URL-mode elicitation.
+  bool notify_elicitation_complete(std::string_view elicitation_id);
+
+  /// `roots/list`; needs the client's `roots` capability.
+  caf::expected<boost::json::value> list_roots(caf::timespan timeout = {});
+
+  /// `ping` to the client.
+  caf::expected<boost::json::value> ping_client(caf::timespan timeout = {});
+
+private:
+  caf::error may_wait(std::string_view what) const;
+
+  std::shared_ptr<detail::session_link> link_;
+  protocol::request_id id_;
+  std::string method_;
+  boost::json::object meta_;
+  std::optional<protocol::progress_token> token_;
+  execution exec_;
+  std::shared_ptr<detail::request_state> state_;
+};
+
+} // namespace mcp

@@ -1,0 +1,164 @@
+#include "protocol/elicitation_form.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace mcp::protocol {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object typed(std::string_view type, const std::string& description) {
+  json::object res;
+  res.emplace("type", type);
+  if (!description.empty())
+    res.emplace("description", description);
+  return res;
+}
+
+json::array strings(const std::vector<std::string>& xs) {
+  json::array res;
+  res.reserve(xs.size());
+  for (auto& x : xs)
+    res.emplace_back(x);
+  return res;
+}
+
+json::array titled(const std::vector<elicitation_form::choice>& choices) {
+  json::array res;
+  res.reserve(choices.size());
+  for (auto& [value, title] : choices)
+    res.emplace_back(json::object{{"const", value}, {"title", title}});
+  return res;
+}
+
+} // namespace
+
+elicitation_form& elicitation_form::text(std::string name,
+                                         std::string description,
+                                         std::optional<std::string> default_value,
+                                         std::string format) {
+  auto x = typed("string", description);
+  if (!format.empty())
+    x.emplace("format", format);
+  if (default_value)
+    x.emplace("default", *default_value);
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form& elicitation_form::number(std::string name,
+                                           std::string description,
+                                           std::optional<double> default_value,
+                                           std::optional<double> minimum,
+                                           std::optional<double> maximum) {
+  auto x = typed("number", description);
+  if (minimum)
+    x.emplace("minimum", *minimum);
+  if (maximum)
+    x.emplace("maximum", *maximum);
+  if (default_value)
+    x.emplace("default", *default_value);
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form& elicitation_form::integer(std::string name,
+                                            std::string description,
+                                            std::optional<int64_t> default_value,
+                                            std::optional<int64_t> minimum,
+                                            std::optional<int64_t> maximum) {
+  auto x = typed("integer", description);
+  if (minimum)
+    x.emplace("minimum", *minimum);
+  if (maximum)
+    x.emplace("maximum", *maximum);
+  if (default_value)
+    x.emplace("default", *default_value);
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form& elicitation_form::boolean(std::string name,
+                                            std::string description,
+                                            std::optional<bool> default_value) {
+  auto x = typed("boolean", description);
+  if (default_value)
+    x.emplace("default", *default_value);
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form&
+elicitation_form::single_select(std::string name,
+                                std::vector<std::string> values,
+                                std::optional<std::string> default_value,
+                                std::string description) {
+  auto x = typed("string", description);
+  x.emplace("enum", strings(values));
+  if (default_value)
+    x.emplace("default", *default_value);
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form&
+elicitation_form::single_select_titled(std::string name,
+                                       std::vector<choice> choices,
+                                       std::optional<std::string> default_value,
+                                       std::string description) {
+  auto x = typed("string", description);
+  x.emplace("oneOf", titled(choices));
+  if (default_value)
+    x.emplace("default", *default_value);
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form&
+elicitation_form::multi_select(std::string name,
+                               std::vector<std::string> values,
+                               std::vector<std::string> default_values,
+                               std::string description) {
+  auto x = typed("array", description);
+  x.emplace("items", json::object{{"type", "string"}, {"enum", strings(values)}});
+  if (!default_values.empty())
+    x.emplace("default", strings(default_values));
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form&
+elicitation_form::multi_select_titled(std::string name,
+                                      std::vector<choice> choices,
+                                      std::vector<std::string> default_values,
+                                      std::string description) {
+  auto x = typed("array", description);
+  x.emplace("items", json::object{{"anyOf", titled(choices)}});
+  if (!default_values.empty())
+    x.emplace("default", strings(default_values));
+  return field(std::move(name), std::move(x));
+}
+
+elicitation_form& elicitation_form::field(std::string name,
+                                          json::object schema) {
+  properties_[name] = std::move(schema);
+  last_ = std::move(name);
+  return *this;
+}
+
+elicitation_form& elicitation_form::title(std::string text) {
+  if (auto x = properties_.if_contains(last_))
+    x->as_object()["title"] = std::move(text);
+  return *this;
+}
+
+elicitation_form& elicitation_form::required(std::vector<std::string> names) {
+  for (auto& name : names)
+    required_.push_back(std::move(name));
+  return *this;
+}
+
+json::object elicitation_form::to_json() const {
+  json::object res;
+  res.emplace("type", "object");
+  res.emplace("properties", properties_);
+  if (!required_.empty())
+    res.emplace("required", strings(required_));
+  return res;
+}
+
+} // namespace mcp::protocol

@@ -1,0 +1,194 @@
+#include "protocol/uri_template.hpp"
+
+#include <algorithm>
+
+namespace mcp::protocol {
+
+namespace {
+
+/// Templates and URIs beyond these sizes are refused: matching backtracks.
+constexpr size_t max_uri_size = 8192;
+constexpr size_t max_variables = 16;
+
+bool is_unreserved(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+         || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
+         || c == '~';
+}
+
+bool is_reserved(char c) noexcept {
+  return std::string_view{":/?#[]@!$&'()*+,;="}.find(c)
+         != std::string_view::npos;
+}
+
+bool is_name_char(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+         || (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+protocol_error bad_template(std::string_view text, std::string_view why) {
+  std::string what = "invalid URI template \"";
+  what += text;
+  what += "\": ";
+  what += why;
+  return protocol_error{std::move(what)};
+}
+
+} // namespace
+
+std::string percent_encode(std::string_view x, bool keep_reserved) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string res;
+  res.reserve(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    auto c = x[i];
+    auto escape_kept = keep_reserved && c == '%' && i + 2 < x.size()
+                       && hex_value(x[i + 1]) >= 0 && hex_value(x[i + 2]) >= 0;
+    if (is_unreserved(c) || (keep_reserved && is_reserved(c)) || escape_kept) {
+      res += c;
+      continue;
+    }
+    auto b = static_cast<unsigned char>(c);
+    res += '%';
+    res += hex[b >> 4];
+    res += hex[b & 0x0F];
+  }
+  return res;
+}
+
+std::optional<std::string> percent_decode(std::string_view x) {
+  std::string res;
+  res.reserve(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] != '%') {
+      res += x[i];
+      continue;
+    }
+    if (i + 2 >= x.size())
+      return std::nullopt;
+    auto hi = hex_value(x[i + 1]);
+    auto lo = hex_value(x[i + 2]);
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
+    res += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return res;
+}
+
+boost::system::result<uri_template, protocol_error>
+uri_template::parse(std::string_view text) {
+  if (text.size() > max_uri_size)
+    return bad_template(text.substr(0, 64), "too long");
+  uri_template res;
+  res.text_ = std::string{text};
+  size_t pos = 0;
+  while (pos < text.size()) {
+    auto open = text.find('{', pos);
+    auto close = text.find('}', pos);
+    if (close < open)
+      return bad_template(text, "'}' without '{'");
+    if (open == std::string_view::npos) {
+      res.parts_.push_back({std::string{text.substr(pos)}, false, false});
+      break;
+    }
+    if (open > pos)
+      res.parts_.push_back(
+        {std::string{text.substr(pos, open - pos)}, false, false});
+    if (close == std::string_view::npos)
+      return bad_template(text, "'{' without '}'");
+    auto expr = text.substr(open + 1, close - open - 1);
+    part p;
+    p.is_variable = true;
+    if (!expr.empty() && expr.front() == '+') {
+      p.reserved = true;
+      expr.remove_prefix(1);
+    } else if (!expr.empty() && !is_name_char(expr.front())) {
+      return bad_template(text, "unsupported operator '"
+                                  + std::string(1, expr.front())
+                                  + "' (only {name} and {+name} are)");
+    }
+    if (expr.empty())
+      return bad_template(text, "empty expression");
+    if (!std::all_of(expr.begin(), expr.end(), is_name_char))
+      return bad_template(text, "invalid variable name \"" + std::string{expr}
+                                  + "\"");
+    if (!res.parts_.empty() && res.parts_.back().is_variable)
+      return bad_template(text, "two expressions without text between them");
+    p.text = std::string{expr};
+    if (std::find(res.names_.begin(), res.names_.end(), p.text)
+        != res.names_.end())
+      return bad_template(text, "variable \"" + p.text + "\" appears twice");
+    res.names_.push_back(p.text);
+    res.parts_.push_back(std::move(p));
+    if (res.names_.size() > max_variables)
+      return bad_template(text, "too many variables");
+    pos = close + 1;
+  }
+  return res;
+}
+
+bool uri_template::match_from(size_t index, std::string_view rest,
+                              uri_variables& out) const {
+  if (index == parts_.size())
+    return rest.empty();
+  auto& p = parts_[index];
+  if (!p.is_variable) {
+    if (rest.substr(0, p.text.size()) != p.text)
+      return false;
+    return match_from(index + 1, rest.substr(p.text.size()), out);
+  }
+  auto limit = rest.size();
+  if (!p.reserved)
+    limit = std::min(limit, rest.find_first_of("/?#"));
+  // Longest value first: "{name}.{ext}" splits "a.tar.gz" as "a.tar", "gz".
+  for (auto n = limit; n > 0; --n) {
+    if (!match_from(index + 1, rest.substr(n), out))
+      continue;
+    auto raw = rest.substr(0, n);
+    if (p.reserved) {
+      out[p.text] = std::string{raw};
+      return true;
+    }
+    auto decoded = percent_decode(raw);
+    if (!decoded)
+      return false;
+    out[p.text] = std::move(*decoded);
+    return true;
+  }
+  return false;
+}
+
+std::optional<uri_variables> uri_template::match(std::string_view uri) const {
+  if (uri.size() > max_uri_size)
+    return std::nullopt;
+  uri_variables res;
+  if (!match_from(0, uri, res))
+    return std::nullopt;
+  return res;
+}
+
+std::string uri_template::expand(const uri_variables& values) const {
+  std::string res;
+  for (auto& p : parts_) {
+    if (!p.is_variable) {
+      res += p.text;
+      continue;
+    }
+    if (auto i = values.find(p.text); i != values.end())
+      res += percent_encode(i->second, p.reserved);
+  }
+  return res;
+}
+
+} // namespace mcp::protocol

@@ -1,0 +1,846 @@
+// Deterministic tests of a server's session and request actors: the test
+// coordinator runs every actor, a recording channel stands in for the
+// connection.
+#define CAF_SUITE actors.server_session
+#include <caf/test/unit_test.hpp>
+
+#define FAIL(msg) CAF_FAIL(msg)
+#include <caf/test/dsl.hpp>
+
+#include <deque>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_to.hpp>
+
+#include <caf/all.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/error.hpp"
+#include "actors/request_context.hpp"
+#include "actors/server.hpp"
+#include "actors/server_messages.hpp"
+#include "protocol/content.hpp"
+#include "tests/actors/test_config.hpp"
+#include "transports/channel.hpp"
+#include "transports/messages.hpp"
+
+namespace json = boost::json;
+using mcp::execution;
+using mcp::request_context;
+using mcp::tool_result;
+using mcp::transports::inbound_atom;
+
+namespace {
+
+/// Records what the session sends; the test coordinator runs everything on
+/// one thread, so no locking.
+struct recording_channel : mcp::transports::channel {
+  std::vector<json::value> sent;
+  bool paused = false;
+  bool closed = false;
+
+  bool send(const json::value& msg) override {
+    if (closed)
+      return false;
+    sent.push_back(msg);
+    return true;
+  }
+
+  void pause_input(bool x) override {
+    paused = x;
+  }
+
+  void close() override {
+    closed = true;
+  }
+};
+
+json::object object_schema(std::string_view text = R"({"type":"object"})") {
+  return json::parse(text).as_object();
+}
+
+mcp::tool make_tool(std::string name, mcp::tool_handler fn,
+                    execution exec = execution::pooled,
+                    std::string_view schema = R"({"type":"object"})") {
+  mcp::tool res;
+  res.name = std::move(name);
+  res.description = "test tool";
+  res.input_schema = object_schema(schema);
+  res.exec = exec;
+  res.handler = std::move(fn);
+  return res;
+}
+
+/// Counts how often handlers ran.
+struct probe {
+  int runs = 0;
+};
+
+mcp::server_definition test_server(std::shared_ptr<probe> p) {
+  mcp::server_definition def{"unit", "1.0"};
+  def.instructions = "be kind";
+  def.add(make_tool("echo",
+                    [p](request_context&, const json::object& args)
+                      -> caf::expected<tool_result> {
+                      ++p->runs;
+                      return tool_result::text(
+                        json::value_to<std::string>(args.at("message")));
+                    },
+                    execution::pooled,
+                    R"({"type":"object","properties":{
+                         "message":{"type":"string"}},
+                        "required":["message"]})"));
+  def.add(make_tool("fast",
+                    [p](request_context&, const json::object&)
+                      -> caf::expected<tool_result> {
+                      ++p->runs;
+                      return tool_result::text("fast");
+                    },
+                    execution::immediate));
+  def.add(make_tool("progress",
+                    [](request_context& ctx, const json::object&)
+                      -> caf::expected<tool_result> {
+                      for (int i = 1; i <= 3; ++i)
+                        if (auto err = ctx.report_progress(i, 3, "step"))
+                          return tool_result::error(mcp::describe(err));
+                      auto err = ctx.report_progress(2, 3);
+                      return tool_result::text(err ? mcp::describe(err)
+                                                   : "accepted");
+                    }));
+  def.add(make_tool("log_all",
+                    [](request_context& ctx, const json::object&)
+                      -> caf::expected<tool_result> {
+                      int sent = 0;
+                      for (int i = 0; i < 8; ++i)
+                        if (ctx.log(static_cast<mcp::protocol::log_level>(i),
+                                    i, "unit"))
+                          ++sent;
+                      return tool_result::text(std::to_string(sent));
+                    }));
+  def.add(make_tool("throws",
+                    [](request_context&, const json::object&)
+                      -> caf::expected<tool_result> {
+                      throw std::runtime_error("kaputt");
+                    }));
+  def.add(make_tool("fails",
+                    [](request_context&, const json::object&)
+                      -> caf::expected<tool_result> {
+                      return mcp::make_server_error(-32042, "needs a URL",
+                                                    R"({"x":1})");
+                    }));
+  auto structured = make_tool("structured",
+                              [](request_context&, const json::object& args)
+                                -> caf::expected<tool_result> {
+                                return tool_result::structured(args);
+                              });
+  structured.output_schema = object_schema(
+    R"({"type":"object","properties":{"n":{"type":"integer"}},
+        "required":["n"]})");
+  def.add(std::move(structured));
+  mcp::resource res;
+  res.uri = "test://a";
+  res.name = "a";
+  res.handler = [](request_context&, const std::string& uri)
+    -> caf::expected<mcp::resource_contents> {
+    return mcp::resource_contents{
+      mcp::protocol::text_resource(uri, "text/plain", "A")};
+  };
+  def.add(std::move(res));
+  mcp::resource_template tmpl;
+  tmpl.uri_template = "test://t/{id}";
+  tmpl.name = "t";
+  tmpl.completions["id"] = mcp::complete_from({"alpha", "beta", "alps"});
+  tmpl.handler = [](request_context&, const std::string& uri,
+                    const mcp::protocol::uri_variables& vars)
+    -> caf::expected<mcp::resource_contents> {
+    if (vars.at("id") == "none")
+      return mcp::make_resource_not_found(uri);
+    return mcp::resource_contents{
+      mcp::protocol::text_resource(uri, "text/plain", vars.at("id"))};
+  };
+  def.add(std::move(tmpl));
+  mcp::prompt pr;
+  pr.name = "greet";
+  pr.arguments = {{"name", "", "", true, mcp::complete_from({"ann", "bob"})}};
+  pr.handler = [](request_context&, const mcp::prompt_arguments& args)
+    -> caf::expected<mcp::prompt_result> {
+    mcp::prompt_result r;
+    r.messages.push_back(mcp::prompt_message::user(
+      mcp::protocol::text_content("hello " + args.at("name"))));
+    return r;
+  };
+  def.add(std::move(pr));
+  return def;
+}
+
+struct fixture : test_coordinator_fixture<mcp::test::config> {
+  std::shared_ptr<probe> runs = std::make_shared<probe>();
+  std::shared_ptr<recording_channel> out
+    = std::make_shared<recording_channel>();
+  caf::actor server;
+  caf::actor session;
+  /// Responses handed out by `answer`.
+  std::deque<json::value> kept;
+
+  fixture() {
+    start(test_server(runs));
+  }
+
+  ~fixture() {
+    // The server takes its sessions along (they are linked).
+    if (server)
+      self->send_exit(server, caf::exit_reason::user_shutdown);
+    consume_messages();
+  }
+
+  void start(mcp::server_definition def) {
+    if (server) {
+      self->send_exit(server, caf::exit_reason::user_shutdown);
+      consume_messages();
+    }
+    def.options.log_bad_input = false;
+    auto res = mcp::spawn_server(sys, std::move(def));
+    CAF_REQUIRE(static_cast<bool>(res));
+    server = *res;
+    session = open(out);
+  }
+
+  caf::actor open(std::shared_ptr<recording_channel> channel) {
+    self->send(server, mcp::open_session_atom::value,
+               std::shared_ptr<mcp::transports::channel>{channel});
+    consume_messages();
+    caf::actor res;
+    self->receive([&](caf::actor& x) { res = x; },
+                  caf::after(std::chrono::seconds(0)) >>
+                    [] { CAF_FAIL("no session"); });
+    return res;
+  }
+
+  /// Sends `text` to the session and lets only the session handle it, so
+  /// that request actors it starts have not run yet.
+  void hand_over(std::string_view text) {
+    self->send(session, inbound_atom::value, json::parse(text));
+    CAF_REQUIRE(sched.prioritize(session));
+    sched.run_once();
+  }
+
+  void deliver(const caf::actor& to, std::string_view text) {
+    self->send(to, inbound_atom::value, json::parse(text));
+    consume_messages();
+  }
+
+  void deliver(std::string_view text) {
+    deliver(session, text);
+  }
+
+  void initialize(std::string_view version = "2025-11-25",
+                  const caf::actor& to = nullptr,
+                  std::string_view capabilities = "{}") {
+    auto& target = to ? to : session;
+    deliver(target, R"({"jsonrpc":"2.0","id":0,"method":"initialize",
+                        "params":{"protocolVersion":")"
+                      + std::string{version} + R"(","capabilities":)"
+                      + std::string{capabilities}
+                      + R"(,"clientInfo":{"name":"t","version":"1"}}})");
+    deliver(target, R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  }
+
+  /// Sends a request with id `id` and returns nothing; see `answer`.
+  void request(int id, std::string_view method, std::string_view params = "") {
+    std::string text = R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                       + R"(,"method":")" + std::string{method} + "\"";
+    if (!params.empty())
+      text += R"(,"params":)" + std::string{params};
+    text += "}";
+    deliver(text);
+  }
+
+  /// Returns the responses with id `id` the session sent so far.
+  std::vector<json::value> answers(int id) const {
+    std::vector<json::value> res;
+    for (auto& msg : out->sent)
+      if (auto obj = msg.if_object())
+        if (auto x = obj->if_contains("id"); x && *x == id
+                                             && !obj->contains("method"))
+          res.push_back(msg);
+    return res;
+  }
+
+  /// Returns the one response with id `id`. The reference stays valid for
+  /// the whole test, so checks may hold on to parts of it.
+  const json::value& answer(int id) {
+    auto xs = answers(id);
+    if (xs.size() != 1)
+      CAF_FAIL("expected one response with id " << id << ", got "
+                                                << xs.size());
+    return kept.emplace_back(std::move(xs.front()));
+  }
+
+  const json::value& result(int id) {
+    auto& x = answer(id);
+    if (!x.as_object().contains("result"))
+      CAF_FAIL("expected a result for id " << id << ": "
+                                           << json::serialize(x));
+    return x.at("result");
+  }
+
+  int64_t error_code(int id) {
+    auto& x = answer(id);
+    if (!x.as_object().contains("error"))
+      CAF_FAIL("expected an error for id " << id << ": "
+                                           << json::serialize(x));
+    return x.at("error").at("code").as_int64();
+  }
+
+  std::string error_message(int id) {
+    return json::value_to<std::string>(answer(id).at("error").at("message"));
+  }
+
+  /// Returns the notifications named `method` sent so far.
+  std::vector<json::value> notifications(std::string_view method) const {
+    std::vector<json::value> res;
+    for (auto& msg : out->sent)
+      if (auto obj = msg.if_object())
+        if (auto m = obj->if_contains("method");
+            m && m->is_string() && m->get_string() == method)
+          res.push_back(msg);
+    return res;
+  }
+
+  /// Returns the session's counters; runs no other actor.
+  mcp::session_stats stats(const caf::actor& who = nullptr) {
+    auto& target = who ? who : session;
+    self->send(target, mcp::server_stats_atom::value);
+    CAF_REQUIRE(sched.prioritize(target));
+    sched.run_once();
+    mcp::session_stats res;
+    self->receive([&](mcp::session_stats& x) { res = x; },
+                  caf::after(std::chrono::seconds(0)) >>
+                    [] { CAF_FAIL("no stats"); });
+    return res;
+  }
+
+  mcp::server_stats server_stats() {
+    self->send(server, mcp::server_stats_atom::value);
+    consume_messages();
+    mcp::server_stats res;
+    self->receive([&](mcp::server_stats& x) { res = x; },
+                  caf::after(std::chrono::seconds(0)) >>
+                    [] { CAF_FAIL("no stats"); });
+    return res;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(server_session_tests, fixture)
+
+// -- lifecycle ----------------------------------------------------------------
+
+CAF_TEST(initialize declares exactly what the server has) {
+  request(1, "initialize",
+          R"({"protocolVersion":"2025-11-25","capabilities":{},
+              "clientInfo":{"name":"t","version":"1"}})");
+  auto res = result(1);
+  CAF_CHECK_EQUAL(res.at("protocolVersion"), "2025-11-25");
+  CAF_CHECK_EQUAL(res.at("instructions"), "be kind");
+  CAF_CHECK_EQUAL(res.at("serverInfo").at("name"), "unit");
+  CAF_CHECK_EQUAL(res.at("capabilities"),
+                  json::parse(R"({"tools":{"listChanged":true},
+                    "resources":{"listChanged":true,"subscribe":true},
+                    "prompts":{"listChanged":true},"logging":{},
+                    "completions":{}})"));
+}
+
+CAF_TEST(a server without prompts or completions does not declare them) {
+  mcp::server_definition def{"bare", "1"};
+  def.options.logging = false;
+  def.add(make_tool("t", [](request_context&, const json::object&)
+                           -> caf::expected<tool_result> {
+    return tool_result::text("t");
+  }));
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  request(1, "initialize",
+          R"({"protocolVersion":"2025-06-18","capabilities":{},
+              "clientInfo":{"name":"t","version":"1"}})");
+  CAF_CHECK_EQUAL(result(1).at("capabilities"),
+                  json::parse(R"({"tools":{"listChanged":true}})"));
+  request(2, "prompts/list");
+  CAF_CHECK_EQUAL(error_code(2), -32601);
+  request(3, "logging/setLevel", R"({"level":"info"})");
+  CAF_CHECK_EQUAL(error_code(3), -32601);
+}
+
+CAF_TEST(versions are negotiated) {
+  for (auto [asked, answered] :
+       {std::pair{"2025-06-18", "2025-06-18"}, {"2025-03-26", "2025-03-26"},
+        {"2024-11-05", "2024-11-05"}, {"2099-01-01", "2025-11-25"}}) {
+    auto channel = std::make_shared<recording_channel>();
+    auto s = open(channel);
+    self->send(s, inbound_atom::value,
+               json::parse(std::string{R"({"jsonrpc":"2.0","id":1,
+                 "method":"initialize","params":{"protocolVersion":")"}
+                           + asked + R"(","capabilities":{},
+                 "clientInfo":{"name":"t","version":"1"}}})"));
+    consume_messages();
+    CAF_REQUIRE_EQUAL(channel->sent.size(), 1u);
+    CAF_CHECK_EQUAL(channel->sent[0].at("result").at("protocolVersion"),
+                    answered);
+  }
+}
+
+CAF_TEST(requests before initialize fail except ping) {
+  request(1, "tools/list");
+  CAF_CHECK_EQUAL(error_code(1), -32600);
+  CAF_CHECK(error_message(1).find("not initialized") != std::string::npos);
+  request(2, "ping");
+  CAF_CHECK_EQUAL(result(2), json::value(json::object{}));
+  request(3, "initialize", R"({"protocolVersion":"2025-11-25"})");
+  CAF_CHECK_EQUAL(error_code(3), -32602);
+  initialize();
+  request(4, "initialize",
+          R"({"protocolVersion":"2025-11-25","capabilities":{},
+              "clientInfo":{"name":"t","version":"1"}})");
+  CAF_CHECK_EQUAL(error_code(4), -32600);
+  request(5, "ping");
+  CAF_CHECK_EQUAL(result(5), json::value(json::object{}));
+}
+
+// -- bad input ----------------------------------------------------------------
+
+CAF_TEST(bad input gets the spec error codes and the session lives on) {
+  initialize();
+  self->send(session, mcp::transports::transport_fault{
+                        mcp::transports::fault_kind::malformed_json, "x"});
+  consume_messages();
+  CAF_REQUIRE(!out->sent.empty());
+  CAF_CHECK_EQUAL(out->sent.back().at("id"), nullptr);
+  CAF_CHECK_EQUAL(out->sent.back().at("error").at("code"), -32700);
+  deliver(R"({"hello":"world"})");
+  CAF_CHECK_EQUAL(out->sent.back().at("error").at("code"), -32600);
+  CAF_CHECK_EQUAL(out->sent.back().at("id"), nullptr);
+  deliver(R"({"jsonrpc":"1.0","id":9,"method":"ping"})");
+  CAF_CHECK_EQUAL(error_code(9), -32600);
+  deliver(R"(42)");
+  CAF_CHECK_EQUAL(out->sent.back().at("error").at("code"), -32600);
+  auto before = out->sent.size();
+  deliver(R"({"jsonrpc":"2.0","id":77,"result":{},"error":{}})");
+  CAF_CHECK_EQUAL(out->sent.size(), before);
+  request(10, "no/such/method");
+  CAF_CHECK_EQUAL(error_code(10), -32601);
+  request(11, "tools/call", R"({"name":5})");
+  CAF_CHECK_EQUAL(error_code(11), -32602);
+  request(12, "tools/call", R"({"name":"nope"})");
+  CAF_CHECK_EQUAL(error_code(12), -32602);
+  CAF_CHECK(error_message(12).find("nope") != std::string::npos);
+  request(13, "tools/call", R"({"name":"echo","arguments":[1]})");
+  CAF_CHECK_EQUAL(error_code(13), -32602);
+  request(14, "resources/read", R"({})");
+  CAF_CHECK_EQUAL(error_code(14), -32602);
+  request(15, "logging/setLevel", R"({"level":"loud"})");
+  CAF_CHECK_EQUAL(error_code(15), -32602);
+  request(16, "tools/list", "[]");
+  CAF_CHECK_EQUAL(error_code(16), -32602);
+  deliver(R"({"jsonrpc":"2.0","id":4711,"result":{}})");
+  CAF_CHECK_EQUAL(stats().unknown_responses, 1u);
+  request(17, "ping");
+  CAF_CHECK_EQUAL(result(17), json::value(json::object{}));
+  CAF_CHECK(stats().bad_input >= 4u);
+}
+
+CAF_TEST(a handler that throws gives an internal error) {
+  initialize();
+  request(1, "tools/call", R"({"name":"throws"})");
+  CAF_CHECK_EQUAL(error_code(1), -32603);
+  CAF_CHECK(error_message(1).find("kaputt") != std::string::npos);
+  request(2, "tools/call", R"({"name":"fails"})");
+  CAF_CHECK_EQUAL(error_code(2), -32042);
+  CAF_CHECK_EQUAL(answer(2).at("error").at("data"), json::parse(R"({"x":1})"));
+  request(3, "ping");
+  CAF_CHECK_EQUAL(result(3), json::value(json::object{}));
+}
+
+// -- tools --------------------------------------------------------------------
+
+CAF_TEST(each call runs in a request actor that ends with its response) {
+  initialize();
+  auto actors_before = sys.registry().running();
+  request(1, "tools/call", R"({"name":"echo","arguments":{"message":"hi"}})");
+  CAF_CHECK_EQUAL(result(1).at("content").at(0).at("text"), "hi");
+  CAF_CHECK_EQUAL(runs->runs, 1);
+  auto st = stats();
+  CAF_CHECK_EQUAL(st.in_flight, 0u);
+  CAF_CHECK_EQUAL(st.results, 2u);
+  CAF_CHECK_EQUAL(sys.registry().running(), actors_before);
+  request(2, "tools/call", R"({"name":"fast"})");
+  CAF_CHECK_EQUAL(result(2).at("content").at(0).at("text"), "fast");
+}
+
+CAF_TEST(arguments are checked before the handler runs) {
+  initialize();
+  request(1, "tools/call", R"({"name":"echo","arguments":{}})");
+  auto res = result(1);
+  CAF_CHECK_EQUAL(res.at("isError"), true);
+  auto text = json::value_to<std::string>(res.at("content").at(0).at("text"));
+  CAF_CHECK(text.find("\"message\"") != std::string::npos);
+  request(2, "tools/call", R"({"name":"echo","arguments":{"message":7}})");
+  text = json::value_to<std::string>(result(2).at("content").at(0).at("text"));
+  CAF_CHECK(text.find("\"message\": expected string, got number")
+            != std::string::npos);
+  CAF_CHECK_EQUAL(runs->runs, 0);
+}
+
+CAF_TEST(structured content is checked against the output schema) {
+  initialize();
+  request(1, "tools/call", R"({"name":"structured","arguments":{"n":3}})");
+  CAF_CHECK_EQUAL(result(1).at("structuredContent"), json::parse(R"({"n":3})"));
+  request(2, "tools/call", R"({"name":"structured","arguments":{"n":"x"}})");
+  CAF_CHECK_EQUAL(error_code(2), -32603);
+  CAF_CHECK(error_message(2).find("outputSchema") != std::string::npos);
+}
+
+CAF_TEST(progress goes out before the response only with a token) {
+  initialize();
+  request(1, "tools/call",
+          R"({"name":"progress","_meta":{"progressToken":"tok"}})");
+  auto updates = notifications("notifications/progress");
+  CAF_REQUIRE_EQUAL(updates.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    auto& p = updates[static_cast<size_t>(i)].at("params");
+    CAF_CHECK_EQUAL(p.at("progressToken"), "tok");
+    CAF_CHECK_EQUAL(p.at("progress"), i + 1);
+    CAF_CHECK_EQUAL(p.at("total"), 3);
+    CAF_CHECK_EQUAL(p.at("message"), "step");
+  }
+  // The decreasing value was refused, with a clear error.
+  auto text = json::value_to<std::string>(
+    result(1).at("content").at(0).at("text"));
+  CAF_CHECK(text.find("progress must increase") != std::string::npos);
+  CAF_CHECK(&out->sent.back() != nullptr);
+  CAF_CHECK(out->sent.back().as_object().contains("result"));
+  request(2, "tools/call", R"({"name":"progress"})");
+  CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 3u);
+}
+
+CAF_TEST(log messages honour the session level) {
+  initialize();
+  request(1, "tools/call", R"({"name":"log_all"})");
+  CAF_CHECK_EQUAL(result(1).at("content").at(0).at("text"), "8");
+  request(2, "logging/setLevel", R"({"level":"error"})");
+  CAF_CHECK_EQUAL(result(2), json::value(json::object{}));
+  request(3, "tools/call", R"({"name":"log_all"})");
+  CAF_CHECK_EQUAL(result(3).at("content").at(0).at("text"), "4");
+  auto logs = notifications("notifications/message");
+  CAF_REQUIRE_EQUAL(logs.size(), 12u);
+  CAF_CHECK_EQUAL(logs.back().at("params").at("level"), "emergency");
+  CAF_CHECK_EQUAL(logs.back().at("params").at("logger"), "unit");
+  mcp::send_log(server, mcp::protocol::log_level::warning, "quiet");
+  mcp::send_log(server, mcp::protocol::log_level::critical, "loud");
+  consume_messages();
+  logs = notifications("notifications/message");
+  CAF_REQUIRE_EQUAL(logs.size(), 13u);
+  CAF_CHECK_EQUAL(logs.back().at("params").at("data"), "loud");
+}
+
+// -- cancellation and lifetime ------------------------------------------------
+
+CAF_TEST(a cancelled request never runs and never answers) {
+  initialize();
+  // The session takes the request (it spawns the request actor), but the
+  // request actor has not run yet when the cancellation comes.
+  hand_over(R"({"jsonrpc":"2.0","id":1,"method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"x"}}})");
+  hand_over(R"({"jsonrpc":"2.0","method":"notifications/cancelled",
+              "params":{"requestId":1,"reason":"changed my mind"}})");
+  consume_messages();
+  CAF_CHECK(answers(1).empty());
+  CAF_CHECK_EQUAL(runs->runs, 0);
+  auto st = stats();
+  CAF_CHECK_EQUAL(st.cancelled, 1u);
+  CAF_CHECK_EQUAL(st.in_flight, 0u);
+  // Cancelling again, or something unknown, changes nothing.
+  deliver(R"({"jsonrpc":"2.0","method":"notifications/cancelled",
+              "params":{"requestId":1}})");
+  deliver(R"({"jsonrpc":"2.0","method":"notifications/cancelled",
+              "params":{"requestId":"zzz"}})");
+  CAF_CHECK_EQUAL(stats().cancelled, 1u);
+}
+
+CAF_TEST(ids in use are refused) {
+  initialize();
+  hand_over(R"({"jsonrpc":"2.0","id":"a","method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"x"}}})");
+  hand_over(R"({"jsonrpc":"2.0","id":"a","method":"ping"})");
+  auto dup = std::find_if(out->sent.begin(), out->sent.end(),
+                          [](const json::value& x) {
+                            return x.as_object().contains("error");
+                          });
+  CAF_REQUIRE(dup != out->sent.end());
+  CAF_CHECK_EQUAL(dup->at("id"), "a");
+  CAF_CHECK_EQUAL(dup->at("error").at("code"), -32600);
+  consume_messages();
+  // The first request still answers.
+  size_t results = 0;
+  for (auto& x : out->sent)
+    if (x.as_object().contains("result") && x.at("id") == "a")
+      ++results;
+  CAF_CHECK_EQUAL(results, 1u);
+}
+
+CAF_TEST(a session that dies releases its request actors) {
+  initialize();
+  auto idle = sys.registry().running();
+  for (int id = 1; id <= 3; ++id) {
+    hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                           + R"(,"method":"tools/call",
+                 "params":{"name":"echo","arguments":{"message":"x"}}})");
+  }
+  CAF_CHECK_EQUAL(stats().in_flight, 3u);
+  CAF_CHECK_EQUAL(sys.registry().running(), idle + 3);
+  // The session dies before its request actors get their turn.
+  self->send_exit(session, caf::exit_reason::kill);
+  CAF_REQUIRE(sched.prioritize(session));
+  sched.run_once();
+  consume_messages();
+  CAF_CHECK_EQUAL(runs->runs, 0);
+  CAF_CHECK_EQUAL(sys.registry().running(), idle - 1);
+  CAF_CHECK(out->closed);
+  CAF_CHECK_EQUAL(server_stats().sessions, 0u);
+}
+
+CAF_TEST(the end of input lets running requests finish then closes) {
+  initialize();
+  hand_over(R"({"jsonrpc":"2.0","id":1,"method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"last"}}})");
+  self->send(session, mcp::transports::transport_closed{caf::none, "eof", {}});
+  consume_message();
+  CAF_CHECK(!out->closed);
+  consume_messages();
+  CAF_CHECK_EQUAL(result(1).at("content").at(0).at("text"), "last");
+  CAF_CHECK(out->closed);
+  CAF_CHECK_EQUAL(server_stats().sessions, 0u);
+}
+
+CAF_TEST(requests beyond the limit wait and pause input) {
+  auto def = test_server(runs);
+  def.options.max_concurrent_requests = 1;
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  for (int id = 1; id <= 3; ++id) {
+    hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                           + R"(,"method":"tools/call",
+                 "params":{"name":"echo","arguments":{"message":"m"}}})");
+  }
+  auto st = stats();
+  CAF_CHECK_EQUAL(st.in_flight, 1u);
+  CAF_CHECK_EQUAL(st.waiting, 2u);
+  CAF_CHECK(out->paused);
+  consume_messages();
+  for (int id = 1; id <= 3; ++id)
+    CAF_CHECK_EQUAL(result(id).at("content").at(0).at("text"), "m");
+  CAF_CHECK(!out->paused);
+  CAF_CHECK_EQUAL(runs->runs, 3);
+}
+
+// -- lists, resources, prompts, completion ------------------------------------
+
+CAF_TEST(lists page with opaque cursors) {
+  auto def = test_server(runs);
+  def.options.page_size = 3;
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  std::vector<std::string> names;
+  std::string cursor;
+  for (int id = 1; id < 10; ++id) {
+    request(id, "tools/list",
+            cursor.empty() ? "" : R"({"cursor":")" + cursor + "\"}");
+    auto page = result(id);
+    CAF_CHECK(page.at("tools").as_array().size() <= 3u);
+    for (auto& t : page.at("tools").as_array())
+      names.push_back(json::value_to<std::string>(t.at("name")));
+    auto next = page.as_object().if_contains("nextCursor");
+    if (next == nullptr)
+      break;
+    cursor = json::value_to<std::string>(*next);
+  }
+  CAF_CHECK_EQUAL(names, (std::vector<std::string>{"echo", "fast", "progress",
+                                                   "log_all", "throws", "fails",
+                                                   "structured"}));
+  request(20, "tools/list", R"({"cursor":"not-a-cursor"})");
+  CAF_CHECK_EQUAL(error_code(20), -32602);
+  request(21, "prompts/list", R"({"cursor":")" + cursor + "\"}");
+  CAF_CHECK_EQUAL(error_code(21), -32602);
+}
+
+CAF_TEST(resources read by URI or template and missing ones say so) {
+  initialize();
+  request(1, "resources/read", R"({"uri":"test://a"})");
+  CAF_CHECK_EQUAL(result(1).at("contents").at(0).at("text"), "A");
+  request(2, "resources/read", R"({"uri":"test://t/42"})");
+  CAF_CHECK_EQUAL(result(2).at("contents").at(0).at("text"), "42");
+  request(3, "resources/read", R"({"uri":"test://nowhere"})");
+  CAF_CHECK_EQUAL(error_code(3), -32002);
+  CAF_CHECK_EQUAL(answer(3).at("error").at("data").at("uri"), "test://nowhere");
+  request(4, "resources/read", R"({"uri":"test://t/none"})");
+  CAF_CHECK_EQUAL(error_code(4), -32002);
+  request(5, "resources/list");
+  CAF_CHECK_EQUAL(result(5).at("resources").as_array().size(), 1u);
+  request(6, "resources/templates/list");
+  CAF_CHECK_EQUAL(result(6).at("resourceTemplates").at(0).at("uriTemplate"),
+                  "test://t/{id}");
+}
+
+CAF_TEST(prompts check their arguments) {
+  initialize();
+  request(1, "prompts/get", R"({"name":"greet","arguments":{"name":"ann"}})");
+  CAF_CHECK_EQUAL(result(1).at("messages").at(0).at("content").at("text"),
+                  "hello ann");
+  request(2, "prompts/get", R"({"name":"greet"})");
+  CAF_CHECK_EQUAL(error_code(2), -32602);
+  CAF_CHECK(error_message(2).find("\"name\"") != std::string::npos);
+  request(3, "prompts/get", R"({"name":"greet","arguments":{"name":1}})");
+  CAF_CHECK_EQUAL(error_code(3), -32602);
+  request(4, "prompts/get", R"({"name":"nope"})");
+  CAF_CHECK_EQUAL(error_code(4), -32602);
+  request(5, "prompts/list");
+  CAF_CHECK_EQUAL(result(5).at("prompts").at(0).at("arguments").at(0)
+                    .at("required"),
+                  true);
+}
+
+CAF_TEST(completion serves prompt arguments and template variables) {
+  initialize();
+  request(1, "completion/complete",
+          R"({"ref":{"type":"ref/prompt","name":"greet"},
+              "argument":{"name":"name","value":"a"}})");
+  CAF_CHECK_EQUAL(result(1).at("completion").at("values"),
+                  json::parse(R"(["ann"])"));
+  request(2, "completion/complete",
+          R"({"ref":{"type":"ref/resource","uri":"test://t/{id}"},
+              "argument":{"name":"id","value":"al"}})");
+  CAF_CHECK_EQUAL(result(2).at("completion").at("values"),
+                  json::parse(R"(["alpha","alps"])"));
+  request(3, "completion/complete",
+          R"({"ref":{"type":"ref/prompt","name":"nope"},
+              "argument":{"name":"x","value":""}})");
+  CAF_CHECK_EQUAL(error_code(3), -32602);
+  request(4, "completion/complete",
+          R"({"ref":{"type":"ref/prompt","name":"greet"},
+              "argument":{"name":"other","value":""}})");
+  CAF_CHECK_EQUAL(result(4).at("completion").at("values"), json::value(json::array{}));
+  request(5, "completion/complete", R"({"ref":{}})");
+  CAF_CHECK_EQUAL(error_code(5), -32602);
+}
+
+// -- changes and subscriptions ------------------------------------------------
+
+CAF_TEST(catalog changes reach initialized sessions as list_changed) {
+  initialize();
+  auto other_out = std::make_shared<recording_channel>();
+  auto other = open(other_out);
+  mcp::add_tool(server, make_tool("new_tool",
+                                  [](request_context&, const json::object&)
+                                    -> caf::expected<tool_result> {
+                                    return tool_result::text("new");
+                                  }));
+  consume_messages();
+  CAF_CHECK_EQUAL(notifications("notifications/tools/list_changed").size(), 1u);
+  // A session that has not been initialized hears nothing.
+  CAF_CHECK(other_out->sent.empty());
+  request(1, "tools/call", R"({"name":"new_tool"})");
+  CAF_CHECK_EQUAL(result(1).at("content").at(0).at("text"), "new");
+  mcp::remove_tool(server, "new_tool");
+  consume_messages();
+  CAF_CHECK_EQUAL(notifications("notifications/tools/list_changed").size(), 2u);
+  request(2, "tools/call", R"({"name":"new_tool"})");
+  CAF_CHECK_EQUAL(error_code(2), -32602);
+  mcp::remove_tool(server, "never_there");
+  mcp::remove_prompt(server, "greet");
+  consume_messages();
+  CAF_CHECK_EQUAL(notifications("notifications/tools/list_changed").size(), 2u);
+  CAF_CHECK_EQUAL(notifications("notifications/prompts/list_changed").size(),
+                  1u);
+  // Invalid definitions are refused and change nothing.
+  self->send(server, mcp::add_atom::value,
+             make_tool("bad name!", [](request_context&, const json::object&)
+                                      -> caf::expected<tool_result> {
+               return tool_result::text("");
+             }));
+  consume_messages();
+  caf::error refused;
+  self->receive([&](caf::error& err) { refused = err; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(mcp::is(refused, mcp::errc::invalid_argument));
+  CAF_CHECK_EQUAL(notifications("notifications/tools/list_changed").size(), 2u);
+}
+
+CAF_TEST(resource updates reach exactly the subscribed sessions) {
+  initialize();
+  auto other_out = std::make_shared<recording_channel>();
+  auto other = open(other_out);
+  initialize("2025-11-25", other);
+  request(1, "resources/subscribe", R"({"uri":"test://t/7"})");
+  CAF_CHECK_EQUAL(result(1), json::value(json::object{}));
+  request(2, "resources/subscribe", R"({"uri":"test://missing"})");
+  CAF_CHECK_EQUAL(error_code(2), -32002);
+  mcp::notify_resource_updated(server, "test://t/7");
+  mcp::notify_resource_updated(server, "test://a");
+  consume_messages();
+  auto updates = notifications("notifications/resources/updated");
+  CAF_REQUIRE_EQUAL(updates.size(), 1u);
+  CAF_CHECK_EQUAL(updates[0].at("params").at("uri"), "test://t/7");
+  for (auto& x : other_out->sent)
+    CAF_CHECK_NOT_EQUAL(x.as_object().if_contains("method") != nullptr
+                          ? x.at("method")
+                          : json::value{},
+                        "notifications/resources/updated");
+  CAF_CHECK_EQUAL(stats().subscriptions, 1u);
+  request(3, "resources/unsubscribe", R"({"uri":"test://t/7"})");
+  mcp::notify_resource_updated(server, "test://t/7");
+  consume_messages();
+  CAF_CHECK_EQUAL(notifications("notifications/resources/updated").size(), 1u);
+  CAF_CHECK_EQUAL(stats().subscriptions, 0u);
+}
+
+// -- batches ------------------------------------------------------------------
+
+CAF_TEST(batches answer as one array where the revision allows them) {
+  initialize("2025-03-26");
+  out->sent.clear();
+  deliver(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},
+              {"jsonrpc":"2.0","method":"notifications/progress",
+               "params":{"progressToken":"x","progress":1}},
+              {"jsonrpc":"2.0","id":2,"method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"b"}}},
+              {"jsonrpc":"2.0","id":3,"method":"nope"}])");
+  CAF_REQUIRE_EQUAL(out->sent.size(), 1u);
+  auto& batch = out->sent[0].as_array();
+  CAF_REQUIRE_EQUAL(batch.size(), 3u);
+  std::set<int64_t> ids;
+  for (auto& x : batch)
+    ids.insert(x.at("id").as_int64());
+  CAF_CHECK_EQUAL(ids, (std::set<int64_t>{1, 2, 3}));
+  out->sent.clear();
+  deliver(R"([])");
+  CAF_REQUIRE_EQUAL(out->sent.size(), 1u);
+  CAF_CHECK_EQUAL(out->sent[0].at("error").at("code"), -32600);
+}
+
+CAF_TEST(batches are refused from 2025-06-18 on) {
+  initialize("2025-06-18");
+  out->sent.clear();
+  deliver(R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])");
+  CAF_REQUIRE_EQUAL(out->sent.size(), 1u);
+  CAF_CHECK_EQUAL(out->sent[0].at("error").at("code"), -32600);
+  CAF_CHECK(answers(1).empty());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

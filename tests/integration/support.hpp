@@ -1,0 +1,58 @@
+#pragma once
+
+// What the integration tests share: reading results and collecting progress
+// that callbacks deliver on other threads.
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "actors/messages.hpp"
+
+namespace mcp::test {
+
+/// Returns the text of the first content block of a tool result.
+inline std::string text_of(const boost::json::value& result) {
+  return std::string{result.at("content").at(0).at("text").as_string()};
+}
+
+/// Returns whether the list `list[key]` has an item named `name`.
+inline bool has_named(const boost::json::value& list, std::string_view key,
+                      std::string_view name) {
+  for (auto& x : list.at(key).as_array())
+    if (x.at("name").as_string() == name)
+      return true;
+  return false;
+}
+
+/// Collects progress updates from callbacks that run in other threads.
+struct progress_record {
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::vector<mcp::progress_update> updates;
+  std::vector<mcp::progress_outcome> ends;
+
+  void add(const mcp::progress_update& x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    updates.push_back(x);
+  }
+
+  void end(const mcp::progress_done& x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    ends.push_back(x.outcome);
+    cv.notify_all();
+  }
+
+  bool wait_for_end() {
+    std::unique_lock<std::mutex> guard{mtx};
+    return cv.wait_for(guard, std::chrono::seconds(10),
+                       [this] { return !ends.empty(); });
+  }
+};
+
+} // namespace mcp::test

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+
+namespace mcp::transports {
+
+/// The session side of one connection to a peer: the peer's messages arrive
+/// at the owner actor as `(inbound_atom, ...)`, `transport_fault` and a last
+/// `transport_closed` (see transports/messages.hpp); messages for the peer
+/// go through `send`, which any thread may call, so the actors of a session
+/// write without a detour through a transport actor. Knows nothing of MCP
+/// methods.
+class channel {
+public:
+  // -- constructors, destructors, and assignment operators --------------------
+
+  virtual ~channel();
+
+  // -- output -----------------------------------------------------------------
+
+  /// Queues `msg` for the peer, in the order of the calls (the calls of one
+  /// thread keep their order). Returns false once the channel is closed.
+  virtual bool send(const boost::json::value& msg) = 0;
+
+  // -- control ----------------------------------------------------------------
+
+  /// Stops (true) or resumes (false) taking input from the peer, so that a
+  /// busy owner is not flooded. Channels without flow control ignore it.
+  virtual void pause_input(bool paused);
+
+  /// Ends the connection: stops input, writes what is queued (within a
+  /// grace period) and closes. The owner then gets `transport_closed`.
+  virtual void close() = 0;
+
+  // -- properties -------------------------------------------------------------
+
+  /// Returns whether the peer has read everything sent so far, where the
+  /// channel can tell (true where it cannot).
+  virtual bool peer_caught_up();
+};
+
+} // namespace mcp::transports

@@ -1,0 +1,522 @@
+#include "transports/stdio_channel.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <thread>
+#include <vector>
+
+#include <boost/json/parser.hpp>
+#include <boost/json/serializer.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/message_id.hpp>
+
+#include "transports/inline_execution_unit.hpp"
+#include "transports/line_framer.hpp"
+
+namespace mcp::transports {
+
+namespace {
+
+constexpr size_t read_chunk = 64 * 1024;
+constexpr size_t excerpt_size = 120;
+
+std::string excerpt(std::string_view line) {
+  std::string res{line.substr(0, excerpt_size)};
+  if (line.size() > excerpt_size)
+    res += "...";
+  return res;
+}
+
+std::string errno_text(const char* what, int err) {
+  std::string res = what;
+  res += ": ";
+  res += std::strerror(err);
+  return res;
+}
+
+/// Points `fd` at /dev/null: the peer sees the end of the stream, and the
+/// descriptor number stays taken (no later open() reuses 0, 1 or 2).
+void retire_fd(int fd) {
+  auto null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd >= 0) {
+    ::dup2(null_fd, fd);
+    ::close(null_fd);
+  } else {
+    ::close(fd);
+  }
+}
+
+} // namespace
+
+channel::~channel() {
+  // nop
+}
+
+void channel::pause_input(bool) {
+  // nop
+}
+
+bool channel::peer_caught_up() {
+  return true;
+}
+
+struct stdio_channel::state {
+  state(caf::actor_system& sys, stdio_channel_config cfg)
+    : sys(sys), cfg(cfg), unit(sys),
+      framer(cfg.max_line_size) {
+    // nop
+  }
+
+  caf::actor_system& sys;
+  caf::actor owner;
+  stdio_channel_config cfg;
+  /// Runs the owner and what it wakes on the input thread.
+  inline_execution_unit unit;
+  line_framer framer;
+  boost::json::parser parser{boost::json::storage_ptr{},
+                             boost::json::parse_options{256}};
+  /// Messages of the current read.
+  std::vector<boost::json::value> batch;
+  /// Wakes the input thread (pause, resume, close).
+  int wake_fd = -1;
+  std::atomic<bool> closing{false};
+  std::atomic<bool> paused{false};
+  std::atomic<uint64_t> messages_in{0};
+  std::atomic<uint64_t> messages_out{0};
+  std::atomic<uint64_t> malformed{0};
+  std::atomic<uint64_t> oversized{0};
+  // -- guarded by mtx ---------------------------------------------------------
+  std::mutex mtx;
+  std::condition_variable cv;
+  /// Output waiting to be written.
+  std::string pending;
+  /// Whether a thread is writing (and owns the output descriptor).
+  bool flushing = false;
+  /// Whether the input thread is delivering a read: output waits for it.
+  bool corked = false;
+  /// Whether the helper thread must take over a write the peer stalled.
+  bool handoff = false;
+  bool writer_started = false;
+  bool output_closed = false;
+  /// Whether the output descriptor was retired already.
+  bool output_retired = false;
+  bool reader_done = false;
+  std::string end_reason;
+  int saved_output_flags = -1;
+  /// How to ask the kernel for bytes the peer has not read (0: cannot).
+  unsigned long unread_request = 0;
+};
+
+stdio_channel::stdio_channel(caf::actor_system& sys, stdio_channel_config cfg)
+  : st_(std::make_unique<state>(sys, cfg)) {
+  // nop
+}
+
+stdio_channel::~stdio_channel() {
+  if (st_->wake_fd >= 0)
+    ::close(st_->wake_fd);
+}
+
+std::shared_ptr<stdio_channel> stdio_channel::make(caf::actor_system& sys,
+                                                   stdio_channel_config cfg) {
+  std::shared_ptr<stdio_channel> res{new stdio_channel(sys, cfg)};
+  auto& st = *res->st_;
+  st.wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  // A peer that goes away must not kill this process with SIGPIPE.
+  struct sigaction old {};
+  if (::sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL)
+    ::signal(SIGPIPE, SIG_IGN);
+  // Pipes and sockets to the peer become non-blocking, so that a stalled
+  // peer never blocks a caller of `send`; terminals and files stay as they
+  // are (they do not stall, and a terminal's flags belong to the shell too).
+  struct stat info {};
+  if (::fstat(cfg.output_fd, &info) == 0)
+    st.unread_request = S_ISSOCK(info.st_mode)   ? SIOCOUTQ
+                        : S_ISFIFO(info.st_mode) ? FIONREAD
+                                                 : 0;
+  if (st.unread_request != 0) {
+    auto flags = ::fcntl(cfg.output_fd, F_GETFL);
+    if (flags >= 0 && (flags & O_NONBLOCK) == 0) {
+      st.saved_output_flags = flags;
+      ::fcntl(cfg.output_fd, F_SETFL, flags | O_NONBLOCK);
+    }
+  }
+  return res;
+}
+
+void stdio_channel::start(caf::actor owner) {
+  st_->owner = std::move(owner);
+  std::thread{[self = shared_from_this()] { self->read_loop(); }}.detach();
+}
+
+// -- input --------------------------------------------------------------------
+
+void stdio_channel::read_loop() {
+  auto& st = *st_;
+  st.unit.adopt_current_thread();
+  auto deliver = [&](auto&&... xs) {
+    auto ptr = caf::actor_cast<caf::abstract_actor*>(st.owner);
+    ptr->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
+                                           std::forward<decltype(xs)>(xs)...),
+                 &st.unit);
+  };
+  auto flush_batch = [&] {
+    if (st.batch.empty())
+      return;
+    if (st.batch.size() == 1) {
+      deliver(inbound_atom::value, std::move(st.batch.front()));
+    } else {
+      std::vector<boost::json::value> batch;
+      batch.reserve(st.batch.size());
+      batch.swap(st.batch);
+      deliver(inbound_atom::value, std::move(batch));
+    }
+    st.batch.clear();
+  };
+  auto on_line = [&](std::string_view line) {
+    boost::system::error_code ec;
+    st.parser.reset();
+    st.parser.write(line.data(), line.size(), ec);
+    if (ec) {
+      flush_batch();
+      ++st.malformed;
+      deliver(transport_fault{fault_kind::malformed_json,
+                              "malformed JSON (" + ec.message()
+                                + "): " + excerpt(line)});
+      return;
+    }
+    ++st.messages_in;
+    st.batch.push_back(st.parser.release());
+  };
+  auto on_oversized = [&](size_t size) {
+    flush_batch();
+    ++st.oversized;
+    deliver(transport_fault{fault_kind::oversized_line,
+                            "dropped a line of " + std::to_string(size)
+                              + " bytes (limit "
+                              + std::to_string(st.cfg.max_line_size) + ")"});
+  };
+  auto cork = [&](bool on) {
+    std::unique_lock<std::mutex> guard{st.mtx};
+    st.corked = on;
+    if (!on && !st.flushing && !st.pending.empty() && !st.output_closed) {
+      st.flushing = true;
+      flush_locked(guard);
+    }
+  };
+  std::vector<char> buf(read_chunk);
+  std::string reason;
+  for (;;) {
+    if (st.closing) {
+      reason = "closed by the server";
+      break;
+    }
+    pollfd fds[2] = {{st.cfg.input_fd, POLLIN, 0}, {st.wake_fd, POLLIN, 0}};
+    if (st.paused)
+      fds[0].fd = -1;
+    auto rc = ::poll(fds, 2, -1);
+    if (rc < 0) {
+      if (errno == EINTR)
+        continue;
+      reason = errno_text("poll", errno);
+      break;
+    }
+    if (fds[1].revents != 0) {
+      uint64_t ignored = 0;
+      auto n = ::read(st.wake_fd, &ignored, sizeof(ignored));
+      static_cast<void>(n);
+      continue;
+    }
+    if (fds[0].revents == 0)
+      continue;
+    auto n = ::read(st.cfg.input_fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      reason = errno_text("read", errno);
+      break;
+    }
+    cork(true);
+    if (n == 0) {
+      st.framer.finish(on_line, on_oversized);
+      flush_batch();
+      st.unit.drain();
+      cork(false);
+      reason = "the client closed its end (end of input)";
+      break;
+    }
+    st.framer.feed(std::string_view{buf.data(), static_cast<size_t>(n)},
+                   on_line, on_oversized);
+    flush_batch();
+    st.unit.drain();
+    cork(false);
+  }
+  {
+    std::lock_guard<std::mutex> guard{st.mtx};
+    if (!st.end_reason.empty())
+      reason = st.end_reason;
+  }
+  transport_closed msg;
+  msg.description = std::move(reason);
+  deliver(std::move(msg));
+  st.unit.drain();
+  st.unit.stop();
+  if (st.cfg.close_fds)
+    retire_fd(st.cfg.input_fd);
+  std::lock_guard<std::mutex> guard{st.mtx};
+  st.reader_done = true;
+  st.cv.notify_all();
+}
+
+void stdio_channel::pause_input(bool paused) {
+  auto& st = *st_;
+  if (st.paused.exchange(paused) != paused && st.wake_fd >= 0) {
+    uint64_t one = 1;
+    auto n = ::write(st.wake_fd, &one, sizeof(one));
+    static_cast<void>(n);
+  }
+}
+
+// -- output -------------------------------------------------------------------
+
+namespace {
+
+/// Writes as much of `bytes` as the descriptor takes now; returns the count
+/// or -1 (with errno) on an error.
+ptrdiff_t write_some(int fd, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      break;
+    return -1;
+  }
+  return static_cast<ptrdiff_t>(done);
+}
+
+} // namespace
+
+bool stdio_channel::send(const boost::json::value& msg) {
+  thread_local boost::json::serializer sr;
+  thread_local std::string buf;
+  sr.reset(&msg);
+  buf.clear();
+  while (!sr.done()) {
+    auto used = buf.size();
+    buf.resize(std::max<size_t>(used * 2, used + 512));
+    auto part = sr.read(buf.data() + used, buf.size() - used);
+    buf.resize(used + part.size());
+  }
+  buf.push_back('\n');
+  auto res = write_bytes(buf);
+  if (buf.capacity() > (1u << 20))
+    std::string{}.swap(buf);
+  return res;
+}
+
+bool stdio_channel::write_bytes(std::string_view bytes) {
+  auto& st = *st_;
+  std::unique_lock<std::mutex> guard{st.mtx};
+  if (st.output_closed)
+    return false;
+  ++st.messages_out;
+  if (st.flushing || st.corked) {
+    if (st.pending.size() + bytes.size() > st.cfg.max_pending_output) {
+      fail_output(std::to_string(st.pending.size() + bytes.size())
+                  + " bytes of output pending: the client does not read");
+      return false;
+    }
+    st.pending.append(bytes.data(), bytes.size());
+    return true;
+  }
+  st.flushing = true;
+  guard.unlock();
+  auto n = write_some(st.cfg.output_fd, bytes);
+  auto err = errno;
+  guard.lock();
+  if (n < 0) {
+    fail_output(errno_text("write", err));
+    return false;
+  }
+  auto written = static_cast<size_t>(n);
+  if (written < bytes.size())
+    st.pending.insert(0, bytes.data() + written, bytes.size() - written);
+  flush_locked(guard);
+  return true;
+}
+
+void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
+  // Precondition: this thread set `flushing`.
+  auto& st = *st_;
+  std::string out;
+  while (!st.pending.empty() && !st.output_closed) {
+    out.clear();
+    out.swap(st.pending);
+    guard.unlock();
+    auto n = write_some(st.cfg.output_fd, out);
+    auto err = errno;
+    guard.lock();
+    if (n < 0) {
+      fail_output(errno_text("write", err));
+      break;
+    }
+    auto written = static_cast<size_t>(n);
+    if (written < out.size()) {
+      // The peer stalls: what is left goes first, then what came meanwhile;
+      // the helper thread takes over and this caller returns.
+      out.erase(0, written);
+      out.append(st.pending);
+      st.pending.swap(out);
+      st.handoff = true;
+      if (!st.writer_started) {
+        st.writer_started = true;
+        std::thread{[self = shared_from_this()] { self->write_loop(); }}
+          .detach();
+      }
+      st.cv.notify_all();
+      return;
+    }
+  }
+  st.flushing = false;
+  if (st.output_closed && !st.output_retired && st.cfg.close_fds) {
+    st.output_retired = true;
+    retire_fd(st.cfg.output_fd);
+  }
+  st.cv.notify_all();
+}
+
+void stdio_channel::write_loop() {
+  auto& st = *st_;
+  std::unique_lock<std::mutex> guard{st.mtx};
+  for (;;) {
+    st.cv.wait(guard, [&] { return st.handoff || st.output_closed; });
+    if (!st.handoff) {
+      st.writer_started = false;
+      return;
+    }
+    while (!st.pending.empty() && !st.output_closed) {
+      guard.unlock();
+      pollfd fd{st.cfg.output_fd, POLLOUT, 0};
+      ::poll(&fd, 1, 100);
+      guard.lock();
+      if (st.output_closed || (fd.revents & POLLOUT) == 0)
+        continue;
+      std::string out;
+      out.swap(st.pending);
+      guard.unlock();
+      auto n = write_some(st.cfg.output_fd, out);
+      auto err = errno;
+      guard.lock();
+      if (n < 0) {
+        fail_output(errno_text("write", err));
+        break;
+      }
+      out.erase(0, static_cast<size_t>(n));
+      out.append(st.pending);
+      st.pending.swap(out);
+    }
+    st.handoff = false;
+    st.flushing = false;
+    if (st.output_closed && !st.output_retired && st.cfg.close_fds) {
+      st.output_retired = true;
+      retire_fd(st.cfg.output_fd);
+    }
+    st.cv.notify_all();
+  }
+}
+
+void stdio_channel::fail_output(std::string why) {
+  // Precondition: `mtx` is held.
+  auto& st = *st_;
+  st.output_closed = true;
+  st.pending.clear();
+  if (st.end_reason.empty())
+    st.end_reason = std::move(why);
+  st.closing = true;
+  if (st.wake_fd >= 0) {
+    uint64_t one = 1;
+    auto n = ::write(st.wake_fd, &one, sizeof(one));
+    static_cast<void>(n);
+  }
+  st.cv.notify_all();
+}
+
+void stdio_channel::close() {
+  auto& st = *st_;
+  st.closing = true;
+  if (st.wake_fd >= 0) {
+    uint64_t one = 1;
+    auto n = ::write(st.wake_fd, &one, sizeof(one));
+    static_cast<void>(n);
+  }
+  std::unique_lock<std::mutex> guard{st.mtx};
+  if (st.output_closed)
+    return;
+  if (!st.flushing && !st.pending.empty()) {
+    // Nobody writes (the input thread may be corked and waiting for us).
+    st.flushing = true;
+    flush_locked(guard);
+  }
+  st.cv.wait_for(guard, st.cfg.close_grace, [&] {
+    return (st.pending.empty() && !st.flushing) || st.output_closed;
+  });
+  st.output_closed = true;
+  st.pending.clear();
+  if (st.saved_output_flags >= 0)
+    ::fcntl(st.cfg.output_fd, F_SETFL, st.saved_output_flags);
+  if (!st.flushing && !st.output_retired && st.cfg.close_fds) {
+    st.output_retired = true;
+    retire_fd(st.cfg.output_fd);
+  }
+  st.cv.notify_all();
+}
+
+bool stdio_channel::peer_caught_up() {
+  auto& st = *st_;
+  {
+    std::lock_guard<std::mutex> guard{st.mtx};
+    if (st.output_closed)
+      return true;
+    if (st.flushing || st.corked || !st.pending.empty())
+      return false;
+  }
+  if (st.unread_request == 0)
+    return true;
+  int unread = 0;
+  if (::ioctl(st.cfg.output_fd, st.unread_request, &unread) != 0)
+    return true;
+  return unread == 0;
+}
+
+transport_stats stdio_channel::stats() const {
+  transport_stats res;
+  res.messages_in = st_->messages_in;
+  res.messages_out = st_->messages_out;
+  res.malformed = st_->malformed;
+  res.oversized = st_->oversized;
+  return res;
+}
+
+bool stdio_channel::wait_closed(caf::timespan timeout) {
+  auto& st = *st_;
+  std::unique_lock<std::mutex> guard{st.mtx};
+  return st.cv.wait_for(guard, timeout, [&] { return st.reader_done; });
+}
+
+} // namespace mcp::transports
