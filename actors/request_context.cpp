@@ -12,6 +12,7 @@
 #include "actors/detail/session_link.hpp"
 #include "actors/error.hpp"
 #include "actors/server_messages.hpp"
+#include "protocol/elicitation_form.hpp"
 #include "protocol/json_number.hpp"
 #include "protocol/json_schema.hpp"
 #include "protocol/jsonrpc.hpp"
@@ -163,50 +164,6 @@ caf::error missing_capability(std::string_view method,
   return make_error(errc::capability_missing, std::move(what));
 }
 
-/// Checks that `schema` is what form-mode elicitation allows: an object of
-/// primitive properties (strings, numbers, integers, booleans, enums, and
-/// arrays of enum strings for multi-select).
-caf::error check_form_schema(const json::object& schema) {
-  auto bad = [](std::string why) {
-    return make_error(errc::invalid_argument,
-                      "requested schema not allowed for elicitation: "
-                        + std::move(why));
-  };
-  auto type = schema.if_contains("type");
-  if (type == nullptr || *type != "object")
-    return bad("it must have \"type\": \"object\"");
-  auto props = schema.if_contains("properties");
-  if (props == nullptr || !props->is_object())
-    return bad("it needs a \"properties\" object");
-  for (auto& kvp : props->get_object()) {
-    auto prop = kvp.value().if_object();
-    auto name = std::string{kvp.key()};
-    if (prop == nullptr)
-      return bad("property \"" + name + "\" is not an object");
-    auto t = prop->if_contains("type");
-    if (t != nullptr && t->is_string()) {
-      auto kind = t->get_string();
-      if (kind == "string" || kind == "number" || kind == "integer"
-          || kind == "boolean")
-        continue;
-      if (kind == "array") {
-        auto items = prop->if_contains("items");
-        if (items != nullptr && items->is_object()
-            && (items->get_object().contains("enum")
-                || items->get_object().contains("anyOf")))
-          continue;
-        return bad("array property \"" + name
-                   + "\" must be a multi-select enum");
-      }
-    } else if (t == nullptr && (prop->contains("enum") || prop->contains("oneOf"))) {
-      continue;
-    }
-    return bad("property \"" + name
-               + "\" must be a string, number, integer, boolean or enum");
-  }
-  return caf::none;
-}
-
 caf::expected<elicitation_result>
 read_elicitation_answer(caf::expected<json::value> answer,
                         const protocol::json_schema* schema) {
@@ -255,15 +212,17 @@ request_context::elicit(std::string_view message,
   if (!link_->client_capabilities.elicitation
       || link_->protocol_version < "2025-06-18")
     return missing_capability("form-mode elicitation/create", "elicitation");
-  if (auto err = check_form_schema(requested_schema))
-    return err;
-  auto schema = protocol::json_schema::compile(requested_schema);
+  auto sendable = protocol::requested_schema_for_revision(
+    std::move(requested_schema), link_->protocol_version);
+  if (!sendable)
+    return make_error(errc::invalid_argument, sendable.error().what);
+  auto schema = protocol::json_schema::compile(*sendable);
   if (!schema)
     return make_error(errc::invalid_argument,
                       "requested schema is invalid: " + schema.error().what);
   json::object params;
   params.emplace("message", message);
-  params.emplace("requestedSchema", std::move(requested_schema));
+  params.emplace("requestedSchema", std::move(*sendable));
   return read_elicitation_answer(
     request_client(std::string{methods::elicitation_create}, std::move(params),
                    timeout),

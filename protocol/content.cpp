@@ -92,6 +92,24 @@ json::object blob_resource(std::string_view uri, std::string_view mime_type,
   return resource_contents(uri, mime_type, "blob", base64_blob);
 }
 
+json::object content_for_revision(json::object block,
+                                  std::string_view version) {
+  auto type = block.if_contains("type");
+  if (type == nullptr || !type->is_string())
+    return block;
+  auto field = [&](std::string_view key) -> std::string {
+    auto x = block.if_contains(key);
+    return x != nullptr && x->is_string() ? std::string{x->get_string()}
+                                          : std::string{};
+  };
+  if (*type == "audio" && version < std::string_view{"2025-03-26"})
+    return text_content("[audio (" + field("mimeType")
+                        + ") left out: this protocol revision has no audio]");
+  if (*type == "resource_link" && version < std::string_view{"2025-06-18"})
+    return text_content("Resource: " + field("uri"));
+  return block;
+}
+
 json::object embedded_resource(json::object contents) {
   json::object res;
   res.reserve(2);

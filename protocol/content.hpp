@@ -60,4 +60,10 @@ boost::json::object blob_resource(std::string_view uri,
 /// `text_resource` or `blob_resource`.
 boost::json::object embedded_resource(boost::json::object contents);
 
+/// Returns `block` in a form that protocol revision `version` knows:
+/// `audio` (2025-03-26 on) and `resource_link` (2025-06-18 on) blocks become
+/// text blocks that say what they were; other blocks stay as they are.
+boost::json::object content_for_revision(boost::json::object block,
+                                         std::string_view version);
+
 } // namespace mcp::protocol

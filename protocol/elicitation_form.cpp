@@ -162,3 +162,73 @@ json::object elicitation_form::to_json() const {
 }
 
 } // namespace mcp::protocol
+
+namespace mcp::protocol {
+
+boost::system::result<json::object, protocol_error>
+requested_schema_for_revision(json::object schema, std::string_view version) {
+  auto bad = [](std::string why) {
+    return protocol_error{"requested schema not allowed for elicitation: "
+                          + std::move(why)};
+  };
+  auto type = schema.if_contains("type");
+  if (type == nullptr || *type != "object")
+    return bad("it must have \"type\": \"object\"");
+  auto props = schema.if_contains("properties");
+  if (props == nullptr || !props->is_object())
+    return bad("it needs a \"properties\" object");
+  auto newest = version >= std::string_view{"2025-11-25"};
+  for (auto& kvp : props->get_object()) {
+    auto name = std::string{kvp.key()};
+    auto prop = kvp.value().if_object();
+    if (prop == nullptr)
+      return bad("field \"" + name + "\" is not an object");
+    auto t = prop->if_contains("type");
+    auto kind = t != nullptr && t->is_string() ? std::string_view{t->get_string()}
+                                               : std::string_view{};
+    if (kind == "number" || kind == "integer" || kind == "boolean")
+      continue;
+    if (kind == "string") {
+      auto one_of = prop->if_contains("oneOf");
+      if (newest || one_of == nullptr)
+        continue;
+      // A titled single-select enum, in the legacy form older revisions know.
+      json::array values;
+      json::array titles;
+      if (!one_of->is_array())
+        return bad("field \"" + name + "\" has an invalid oneOf");
+      for (auto& choice : one_of->get_array()) {
+        auto c = choice.if_object();
+        auto value = c ? c->if_contains("const") : nullptr;
+        auto title = c ? c->if_contains("title") : nullptr;
+        if (value == nullptr || !value->is_string())
+          return bad("field \"" + name + "\" has a choice without a string const");
+        values.push_back(*value);
+        titles.push_back(title != nullptr && title->is_string() ? *title
+                                                                : *value);
+      }
+      prop->erase("oneOf");
+      prop->emplace("enum", std::move(values));
+      prop->emplace("enumNames", std::move(titles));
+      continue;
+    }
+    if (kind == "array") {
+      auto items = prop->if_contains("items");
+      auto multi = items != nullptr && items->is_object()
+                   && (items->get_object().contains("enum")
+                       || items->get_object().contains("anyOf"));
+      if (!multi)
+        return bad("array field \"" + name + "\" must be a multi-select enum");
+      if (!newest)
+        return bad("multi-select field \"" + name
+                   + "\" needs protocol revision 2025-11-25, the client speaks "
+                   + std::string{version});
+      continue;
+    }
+    return bad("field \"" + name
+               + "\" must be a string, number, integer, boolean or enum");
+  }
+  return schema;
+}
+
+} // namespace mcp::protocol

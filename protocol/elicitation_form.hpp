@@ -9,6 +9,9 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <boost/system/result.hpp>
+
+#include "protocol/error_code.hpp"
 
 namespace mcp::protocol {
 
@@ -98,5 +101,15 @@ private:
   std::vector<std::string> required_;
   std::string last_;
 };
+
+/// Returns `schema` as form-mode elicitation in protocol revision `version`
+/// allows it. It must be a flat object of strings, numbers, integers,
+/// booleans and enums; before 2025-11-25, titled single-select enums
+/// (`oneOf` of `const`/`title`) become `enum` with `enumNames`, and
+/// multi-select enums, which those revisions lack, are refused. Fails naming
+/// the field that cannot be sent.
+boost::system::result<boost::json::object, protocol_error>
+requested_schema_for_revision(boost::json::object schema,
+                              std::string_view version);
 
 } // namespace mcp::protocol

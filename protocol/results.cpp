@@ -30,7 +30,14 @@ tool_result tool_result::structured(json::object data) {
 json::object tool_result::to_json(std::string_view version) const {
   json::object res;
   res.reserve(4);
-  res.emplace("content", content);
+  json::array blocks;
+  blocks.reserve(content.size());
+  for (auto& x : content)
+    blocks.emplace_back(x.is_object()
+                          ? json::value(content_for_revision(x.get_object(),
+                                                             version))
+                          : x);
+  res.emplace("content", std::move(blocks));
   if (structured_content && version >= std::string_view{"2025-06-18"})
     res.emplace("structuredContent", *structured_content);
   if (is_error)
@@ -48,7 +55,7 @@ prompt_message prompt_message::assistant(json::object content) {
   return {"assistant", std::move(content)};
 }
 
-json::object prompt_result::to_json() const {
+json::object prompt_result::to_json(std::string_view version) const {
   json::object res;
   if (!description.empty())
     res.emplace("description", description);
@@ -57,7 +64,7 @@ json::object prompt_result::to_json() const {
   for (auto& m : messages) {
     json::object x;
     x.emplace("role", m.role);
-    x.emplace("content", m.content);
+    x.emplace("content", content_for_revision(m.content, version));
     xs.emplace_back(std::move(x));
   }
   res.emplace("messages", std::move(xs));

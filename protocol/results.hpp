@@ -41,7 +41,9 @@ struct tool_result {
   // -- conversion -------------------------------------------------------------
 
   /// Returns the `CallToolResult` object for protocol revision `version`:
-  /// `structuredContent` is left out before 2025-06-18, which lacks it.
+  /// `structuredContent` is left out before 2025-06-18, which lacks it, and
+  /// content blocks the revision lacks become text
+  /// (`content_for_revision`).
   boost::json::object to_json(std::string_view version) const;
 };
 
@@ -66,8 +68,9 @@ struct prompt_result {
   /// The messages of the prompt.
   std::vector<prompt_message> messages;
 
-  /// Returns the `GetPromptResult` object.
-  boost::json::object to_json() const;
+  /// Returns the `GetPromptResult` object for protocol revision `version`
+  /// (content blocks the revision lacks become text).
+  boost::json::object to_json(std::string_view version) const;
 };
 
 /// The result of `completion/complete` (`CompleteResult`).

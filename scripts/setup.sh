@@ -3,6 +3,8 @@
 # (apt packages as root or through sudo, then the pinned npm packages).
 #
 #   scripts/setup.sh demo    build (release) and run the progress demo
+#                            against this project's own server (needs
+#                            neither node nor the network beyond apt)
 #   scripts/setup.sh test    build and run every test, then again under
 #                            AddressSanitizer + UndefinedBehaviorSanitizer
 #   scripts/setup.sh deps    only install what the others need
@@ -26,18 +28,26 @@ as_root() {
   fi
 }
 
-apt_packages=(
+# What building needs; the tests need python3 (schema checks) and node with
+# the pinned npm peers (interop) too, the demo does not.
+build_packages=(
   g++ make cmake pkg-config ca-certificates
   libcaf-dev libboost1.81-dev libboost-json1.81-dev
-  python3 python3-jsonschema
 )
+test_packages=(python3 python3-jsonschema)
 
+# install_deps [with-peers]: installs what is missing; with `with-peers` also
+# python3, Node.js/npm and the pinned npm packages.
 install_deps() {
+  local wanted=("${build_packages[@]}")
+  local peers=${1:-}
+  [ -n "$peers" ] && wanted+=("${test_packages[@]}")
   local missing=()
-  for p in "${apt_packages[@]}"; do
+  for p in "${wanted[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if [ -n "$peers" ] \
+     && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
     missing+=(nodejs npm)
   fi
   if [ ${#missing[@]} -gt 0 ]; then
@@ -46,6 +56,7 @@ install_deps() {
     as_root env DEBIAN_FRONTEND=noninteractive \
       apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
+  [ -n "$peers" ] || return 0
   if [ ! -f node_modules/.package-lock.json ] \
      || ! cmp -s package-lock.json node_modules/.package-lock.json.caf-mcp; then
     log "installing pinned npm packages (npm ci)"
@@ -71,10 +82,10 @@ run_tests() {
 
 case "${1:-}" in
   deps)
-    install_deps
+    install_deps with-peers
     ;;
   build)
-    install_deps
+    install_deps with-peers
     build build Release
     ;;
   demo)
@@ -85,7 +96,7 @@ case "${1:-}" in
     ./build/examples/progress_demo "$@"
     ;;
   test)
-    install_deps
+    install_deps with-peers
     build build Release
     run_tests build
     build build-asan Debug -DCAF_MCP_SANITIZE=ON -DCAF_MCP_BUILD_EXAMPLES=OFF
@@ -95,7 +106,7 @@ case "${1:-}" in
     log "all tests passed (release and sanitizer builds)"
     ;;
   *)
-    sed -n '2,11p' "$0"
+    sed -n '2,13p' "$0"
     exit 2
     ;;
 esac

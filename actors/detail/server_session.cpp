@@ -694,7 +694,7 @@ void on_get_prompt(session_actor* self, const batch_ptr& batch,
                 auto res = entry->def.handler(ctx, args);
                 if (!res)
                   return std::move(res.error());
-                return json::value(res->to_json());
+                return json::value(res->to_json(ctx.protocol_version()));
               });
 }
 

@@ -191,6 +191,9 @@ CAF_TEST(every client request type is served) {
   CAF_CHECK_EQUAL(call("test_audio_content").at("content").at(0).at("type"),
                   "audio");
   CAF_CHECK_EQUAL(call("test_error_handling").at("isError"), true);
+  auto links = call("resource_links");
+  CAF_CHECK_EQUAL(links.at("content").at(1).at("type"), "resource_link");
+  CAF_CHECK_EQUAL(links.at("content").at(1).at("uri"), "test://static-text");
   auto resources = ok(api->list_all_resources());
   CAF_CHECK_EQUAL(resources.at("resources").as_array().size(), 3u);
   auto text = ok(api->read_resource("test://static-text"));
@@ -411,6 +414,22 @@ CAF_TEST(handlers ask the client for sampling elicitation and roots) {
   CAF_CHECK(enums.find("\"titledSingle\":\"value1\"") != std::string::npos);
   CAF_CHECK(text_of(call("roots")).find("file:///tmp/caf-root")
             != std::string::npos);
+}
+
+CAF_TEST(requests to the client time out) {
+  mcp::client_config client_cfg;
+  client_cfg.sampling_handler = mcp::spawn_request_handler(
+    sys, [](const mcp::server_request& req) -> caf::expected<json::value> {
+      std::this_thread::sleep_for(1s);
+      return sample(req);
+    });
+  handlers = {client_cfg.sampling_handler};
+  start(client_cfg);
+  auto started = std::chrono::steady_clock::now();
+  auto text = text_of(call("sampling_with_timeout", json::object{{"ms", 100}}));
+  CAF_CHECK(std::chrono::steady_clock::now() - started < 900ms);
+  CAF_CHECK(text.find("timeout") != std::string::npos);
+  CAF_CHECK(static_cast<bool>(api->ping()));
 }
 
 CAF_TEST(without the capability the server does not ask) {

@@ -59,3 +59,34 @@ CAF_TEST(answers are checked against the form) {
   CAF_CHECK(schema->validate(json::parse(R"({"c":["x"]})")).has_value());
   CAF_CHECK(schema->validate(json::parse(R"({"a":"x","c":["q"]})")).has_value());
 }
+
+CAF_TEST(older revisions get titled enums in the legacy form) {
+  auto form = elicitation_form{}
+                .text("name")
+                .single_select_titled("size", {{"s", "Small"}, {"l", "Large"}})
+                .to_json();
+  auto newest = requested_schema_for_revision(form, "2025-11-25");
+  CAF_REQUIRE(newest.has_value());
+  CAF_CHECK_EQUAL(json::value(*newest), json::value(form));
+  auto older = requested_schema_for_revision(form, "2025-06-18");
+  CAF_REQUIRE(older.has_value());
+  CAF_CHECK_EQUAL(older->at("properties").at("size"), json::parse(R"({
+    "type":"string","enum":["s","l"],"enumNames":["Small","Large"]})"));
+}
+
+CAF_TEST(schemas a form cannot show are refused naming the field) {
+  auto multi = elicitation_form{}.multi_select("tags", {"a"}).to_json();
+  CAF_CHECK(requested_schema_for_revision(multi, "2025-11-25").has_value());
+  auto refused = requested_schema_for_revision(multi, "2025-06-18");
+  CAF_REQUIRE(!refused.has_value());
+  CAF_CHECK(refused.error().what.find("\"tags\"") != std::string::npos);
+  auto nested = elicitation_form{}
+                  .field("deep", json::parse(R"({"type":"object"})").as_object())
+                  .to_json();
+  auto deep = requested_schema_for_revision(nested, "2025-11-25");
+  CAF_REQUIRE(!deep.has_value());
+  CAF_CHECK(deep.error().what.find("\"deep\"") != std::string::npos);
+  CAF_CHECK(!requested_schema_for_revision(json::object{{"type", "string"}},
+                                           "2025-11-25")
+               .has_value());
+}

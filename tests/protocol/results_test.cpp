@@ -34,12 +34,12 @@ CAF_TEST(prompt results have the GetPromptResult shape) {
   prompt_result p;
   p.messages.push_back(prompt_message::user(text_content("hi")));
   p.messages.push_back(prompt_message::assistant(text_content("ho")));
-  CAF_CHECK_EQUAL(json::value(p.to_json()),
+  CAF_CHECK_EQUAL(json::value(p.to_json("2025-11-25")),
                   json::parse(R"({"messages":[
                     {"role":"user","content":{"type":"text","text":"hi"}},
                     {"role":"assistant","content":{"type":"text","text":"ho"}}]})"));
   p.description = "d";
-  CAF_CHECK_EQUAL(p.to_json().at("description"), "d");
+  CAF_CHECK_EQUAL(p.to_json("2025-11-25").at("description"), "d");
 }
 
 CAF_TEST(completion results send at most 100 values) {
@@ -60,4 +60,26 @@ CAF_TEST(completion results send at most 100 values) {
   CAF_CHECK_EQUAL(x.at("values").as_array().size(), 100u);
   CAF_CHECK_EQUAL(x.at("total"), 150);
   CAF_CHECK_EQUAL(x.at("hasMore"), true);
+}
+
+CAF_TEST(content blocks an older revision lacks become text) {
+  tool_result r;
+  r.content.emplace_back(audio_content("AAA=", "audio/wav"));
+  r.content.emplace_back(resource_link("file:///a", "a"));
+  auto newest = r.to_json("2025-11-25").at("content");
+  CAF_CHECK_EQUAL(newest.at(0).at("type"), "audio");
+  CAF_CHECK_EQUAL(newest.at(1).at("type"), "resource_link");
+  auto middle = r.to_json("2025-03-26").at("content");
+  CAF_CHECK_EQUAL(middle.at(0).at("type"), "audio");
+  CAF_CHECK_EQUAL(middle.at(1).at("type"), "text");
+  CAF_CHECK_EQUAL(middle.at(1).at("text"), "Resource: file:///a");
+  auto oldest = r.to_json("2024-11-05").at("content");
+  CAF_CHECK_EQUAL(oldest.at(0).at("type"), "text");
+  CAF_CHECK(oldest.at(0).at("text").as_string().find("audio/wav")
+            != boost::json::string::npos);
+  prompt_result p;
+  p.messages.push_back(prompt_message::user(resource_link("file:///b", "b")));
+  CAF_CHECK_EQUAL(p.to_json("2025-03-26").at("messages").at(0).at("content")
+                    .at("type"),
+                  "text");
 }

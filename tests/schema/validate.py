@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """Validates the messages caf-mcp emits against an official MCP JSON schema.
 
-Runs `emit_messages <version>`, which prints one JSON object per line:
+Runs `emit_messages <version>` (the client side) or `emit_server_messages
+<version>` (the server side, with `--side server`), which print one JSON
+object per line:
 
     {"type": "<schema definition name>", "message": <message>}
 
 and validates every message against `{"$ref": "#/definitions/<type>"}` (or
 `#/$defs/<type>`) resolved within the schema document. Each message is also
 checked against its JSON-RPC envelope (JSONRPCRequest, JSONRPCNotification),
-the JSONRPCMessage union, and ClientRequest / ClientNotification.
+the JSONRPCMessage union, and ClientRequest / ClientNotification (server side:
+ServerRequest / ServerNotification). A type ending in "Result" names the
+`result` of a response: the response is checked against the result envelope,
+its `result` against the type and ServerResult.
 
 Negative controls (mutated copies of emitted messages that the schema must
 reject) prove that the validator can fail at all.
@@ -34,7 +39,7 @@ except ImportError as exc:  # pragma: no cover - environment problem
     )
 
 # Types every revision's run must cover, besides the error and result
-# response types of that revision.
+# response types of that revision (client side).
 REQUIRED_TYPES = [
     "InitializeRequest",
     "InitializedNotification",
@@ -52,6 +57,31 @@ REQUIRED_TYPES = [
     "SetLevelRequest",
     "CancelledNotification",
     "ProgressNotification",
+]
+
+
+# The same for the server side; ElicitRequest only where the revision has it.
+REQUIRED_SERVER_TYPES = [
+    "InitializeResult",
+    "EmptyResult",
+    "ListToolsResult",
+    "CallToolResult",
+    "ListResourcesResult",
+    "ListResourceTemplatesResult",
+    "ReadResourceResult",
+    "ListPromptsResult",
+    "GetPromptResult",
+    "CompleteResult",
+    "ProgressNotification",
+    "LoggingMessageNotification",
+    "ResourceUpdatedNotification",
+    "ToolListChangedNotification",
+    "ResourceListChangedNotification",
+    "PromptListChangedNotification",
+    "CreateMessageRequest",
+    "ListRootsRequest",
+    "PingRequest",
+    "JSONRPC2NullIdError",
 ]
 
 
@@ -164,14 +194,15 @@ def envelope_of(type_name):
     return None
 
 
-def union_of(type_name):
-    """The client-side union a message of `type_name` belongs to."""
+def union_of(type_name, side="client"):
+    """The union of `side` a message of `type_name` belongs to."""
+    prefix = "Server" if side == "server" else "Client"
     if type_name.startswith("JSONRPC"):
         return None
     if type_name.endswith("Request"):
-        return "ClientRequest"
+        return prefix + "Request"
     if type_name.endswith("Notification"):
-        return "ClientNotification"
+        return prefix + "Notification"
     return None
 
 
@@ -272,6 +303,64 @@ def negative_controls(entries, error_type):
     )
 
 
+def server_negative_controls(entries, error_type):
+    """Yields (description, type, instance-or-None) that must be rejected;
+    result types are checked against the mutated `result` member."""
+
+    def mutate(type_name, fn, pred=lambda m: True):
+        msg = first_of(entries, type_name, pred)
+        if msg is None:
+            return None
+        fn(msg)
+        return msg.get("result", msg) if type_name.endswith("Result") else msg
+
+    yield (
+        "initialize result without protocolVersion",
+        "InitializeResult",
+        mutate("InitializeResult", lambda m: m["result"].pop("protocolVersion")),
+    )
+    yield (
+        "tools/list result whose tool lacks inputSchema",
+        "ListToolsResult",
+        mutate("ListToolsResult",
+               lambda m: m["result"]["tools"][0].pop("inputSchema")),
+    )
+    yield (
+        "tools/call result with a content block of unknown type",
+        "CallToolResult",
+        mutate("CallToolResult",
+               lambda m: m["result"]["content"][0].update(type="video")),
+    )
+    yield (
+        "resources/read result whose contents lack uri",
+        "ReadResourceResult",
+        mutate("ReadResourceResult",
+               lambda m: m["result"]["contents"][0].pop("uri")),
+    )
+    yield (
+        "prompt message with role 'system'",
+        "GetPromptResult",
+        mutate("GetPromptResult",
+               lambda m: m["result"]["messages"][0].update(role="system")),
+    )
+    yield (
+        "log message with level 'verbose'",
+        "LoggingMessageNotification",
+        mutate("LoggingMessageNotification",
+               lambda m: m["params"].update(level="verbose")),
+    )
+    yield (
+        "progress notification without progress",
+        "ProgressNotification",
+        mutate("ProgressNotification", lambda m: m["params"].pop("progress")),
+    )
+    yield (
+        "sampling request without messages",
+        "CreateMessageRequest",
+        mutate("CreateMessageRequest", lambda m: m["params"].pop("messages")),
+    )
+
+
 # JSON-RPC 2.0 (section 5) answers a request whose id cannot be determined
 # (parse error, invalid request) with `"id": null`. No MCP schema admits a null
 # RequestId (2025-11-25 makes the id optional instead), so such errors are
@@ -300,8 +389,11 @@ def main():
     parser.add_argument("--emitter", required=True, help="emit_messages binary")
     parser.add_argument("--schema", required=True, help="schema.json to use")
     parser.add_argument("--version", required=True, help="protocol revision")
+    parser.add_argument("--side", choices=["client", "server"],
+                        default="client", help="which side emitted")
     args = parser.parse_args()
     version = args.version
+    side = args.side
 
     schema = Schema(args.schema)
     entries = run_emitter(args.emitter, version)
@@ -313,7 +405,13 @@ def main():
 
     # Coverage: the emitter must not silently drop a message kind.
     emitted = {e["type"] for e in entries}
-    for name in REQUIRED_TYPES + [error_type, result_type]:
+    if side == "server":
+        required = list(REQUIRED_SERVER_TYPES) + [error_type]
+        if schema.has("ElicitRequest"):
+            required.append("ElicitRequest")
+    else:
+        required = REQUIRED_TYPES + [error_type, result_type]
+    for name in required:
         if name not in emitted:
             failures.append(f"no message of type {name} was emitted")
 
@@ -332,12 +430,20 @@ def main():
             else:
                 valid += 1
             continue
-        checks = [type_name]
-        for extra in (envelope_of(type_name), "JSONRPCMessage", union_of(type_name)):
-            if extra is not None and extra not in checks:
-                checks.append(extra)
+        if type_name.endswith("Result"):
+            # The whole response against its envelope, the result against
+            # its type and the ServerResult union.
+            checks = [(result_type, message), ("JSONRPCMessage", message)]
+            payload = message.get("result") if isinstance(message, dict) else None
+            checks += [(type_name, payload), ("ServerResult", payload)]
+        else:
+            checks = [(type_name, message)]
+            for extra in (envelope_of(type_name), "JSONRPCMessage",
+                          union_of(type_name, side)):
+                if extra is not None and extra not in [c[0] for c in checks]:
+                    checks.append((extra, message))
         ok = True
-        for name in checks:
+        for name, instance in checks:
             if not schema.has(name):
                 failures.append(
                     f"message #{n}: schema {version} has no definition {name!r} "
@@ -345,7 +451,7 @@ def main():
                 )
                 ok = False
                 continue
-            errors = schema.errors(name, message)
+            errors = schema.errors(name, instance)
             if errors:
                 failures.append(
                     f"message #{n} ({type_name}) is INVALID against {name}:\n"
@@ -364,7 +470,9 @@ def main():
             valid += 1
 
     rejected = 0
-    for what, type_name, instance in negative_controls(entries, error_type):
+    controls = (server_negative_controls if side == "server"
+                else negative_controls)
+    for what, type_name, instance in controls(entries, error_type):
         if instance is None:
             failures.append(f"negative control '{what}': no message to mutate")
             continue
@@ -382,9 +490,9 @@ def main():
             )
 
     for failure in failures:
-        print(f"FAIL schema {version}: {failure}", file=sys.stderr)
+        print(f"FAIL schema {version} ({side}): {failure}", file=sys.stderr)
     print(
-        f"schema {version}: {valid} of {len(entries)} messages valid, "
+        f"schema {version} ({side}): {valid} of {len(entries)} messages valid, "
         f"{rejected} negative controls rejected"
         + (f", {len(failures)} failures" if failures else "")
     )
