@@ -95,8 +95,12 @@ using catalog_atom = caf::atom_constant<caf::atom("mcp_catlg")>;
 /// session to send a request to the client; answered with the result.
 using client_call_atom = caf::atom_constant<caf::atom("mcp_ccall")>;
 
-/// `(run_atom)`: a request actor's cue to run its handler.
+/// `(run_atom, job)`: a session hands a request to an idle request actor.
 using run_atom = caf::atom_constant<caf::atom("mcp_run")>;
+
+/// `(request_done_atom, request_id)`: a request actor finished a request and
+/// is idle again.
+using request_done_atom = caf::atom_constant<caf::atom("mcp_rqdone")>;
 
 /// `(answer_atom, request_id, json)`: a request actor hands its response to
 /// the session instead of sending it (requests of a JSON-RPC batch).

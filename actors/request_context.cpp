@@ -91,7 +91,7 @@ caf::error request_context::report_progress(double progress,
     params.emplace("total", protocol::json_number(*total));
   if (!message.empty() && link_->protocol_version >= "2025-03-26")
     params.emplace("message", message);
-  link_->out->send(
+  link_->out->post(
     protocol::make_notification(methods::progress, std::move(params)));
   state_->note_progress_sent();
   return caf::none;
@@ -108,7 +108,7 @@ bool request_context::log(protocol::log_level level, json::value data,
   if (!logger.empty())
     params.emplace("logger", logger);
   params.emplace("data", std::move(data));
-  return link_->out->send(
+  return link_->out->post(
     protocol::make_notification(methods::message, std::move(params)));
 }
 

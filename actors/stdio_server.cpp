@@ -1,6 +1,8 @@
 #include "actors/stdio_server.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -42,6 +44,11 @@ caf::error serve_stdio(caf::actor_system& sys, const caf::actor& server,
 int run_stdio_server(server_definition def) {
   caf::actor_system_config cfg;
   init_message_types(cfg);
+  // One client, whose requests mostly run on the input thread or threads of
+  // their own: a worker per core is enough (CAF starts at least four), and
+  // fewer threads start faster.
+  cfg.set("scheduler.max-threads",
+          std::max<size_t>(2, std::thread::hardware_concurrency()));
   caf::actor_system sys{cfg};
   auto server = spawn_server(sys, std::move(def));
   if (!server) {

@@ -27,23 +27,35 @@ tool_result tool_result::structured(json::object data) {
   return res;
 }
 
-json::object tool_result::to_json(std::string_view version) const {
+namespace {
+
+/// Returns `content` for revision `version`, converting only the blocks it
+/// lacks.
+json::array content_for(json::array content, std::string_view version) {
+  if (version >= std::string_view{"2025-06-18"})
+    return content;
+  for (auto& x : content)
+    if (x.is_object())
+      x = content_for_revision(std::move(x.get_object()), version);
+  return content;
+}
+
+} // namespace
+
+json::object tool_result::to_json(std::string_view version) const& {
+  return tool_result{*this}.to_json(version);
+}
+
+json::object tool_result::to_json(std::string_view version) && {
   json::object res;
   res.reserve(4);
-  json::array blocks;
-  blocks.reserve(content.size());
-  for (auto& x : content)
-    blocks.emplace_back(x.is_object()
-                          ? json::value(content_for_revision(x.get_object(),
-                                                             version))
-                          : x);
-  res.emplace("content", std::move(blocks));
+  res.emplace("content", content_for(std::move(content), version));
   if (structured_content && version >= std::string_view{"2025-06-18"})
-    res.emplace("structuredContent", *structured_content);
+    res.emplace("structuredContent", std::move(*structured_content));
   if (is_error)
     res.emplace("isError", true);
   if (!meta.empty())
-    res.emplace("_meta", meta);
+    res.emplace("_meta", std::move(meta));
   return res;
 }
 

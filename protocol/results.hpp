@@ -44,7 +44,10 @@ struct tool_result {
   /// `structuredContent` is left out before 2025-06-18, which lacks it, and
   /// content blocks the revision lacks become text
   /// (`content_for_revision`).
-  boost::json::object to_json(std::string_view version) const;
+  boost::json::object to_json(std::string_view version) const&;
+
+  /// Like `to_json`, but moves the members instead of copying them.
+  boost::json::object to_json(std::string_view version) &&;
 };
 
 /// One message of a prompt (`PromptMessage`).

@@ -22,6 +22,11 @@ public:
   /// thread keep their order). Returns false once the channel is closed.
   virtual bool send(const boost::json::value& msg) = 0;
 
+  /// Like `send` for messages that may wait a moment (notifications): the
+  /// channel may gather them with others into fewer writes. Keeps the order
+  /// with `send` calls of the same thread.
+  virtual bool post(const boost::json::value& msg);
+
   // -- control ----------------------------------------------------------------
 
   /// Stops (true) or resumes (false) taking input from the peer, so that a

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/serializer.hpp>
 
@@ -28,6 +29,10 @@ namespace mcp::transports {
 namespace {
 
 constexpr size_t read_chunk = 64 * 1024;
+
+/// How much notification output the writer thread waits for, and how long.
+constexpr size_t gather_size = 32 * 1024;
+constexpr auto gather_time = std::chrono::microseconds(50);
 constexpr size_t excerpt_size = 120;
 
 std::string excerpt(std::string_view line) {
@@ -70,6 +75,10 @@ bool channel::peer_caught_up() {
   return true;
 }
 
+bool channel::post(const boost::json::value& msg) {
+  return send(msg);
+}
+
 struct stdio_channel::state {
   state(caf::actor_system& sys, stdio_channel_config cfg)
     : sys(sys), cfg(cfg), unit(sys),
@@ -87,6 +96,11 @@ struct stdio_channel::state {
                              boost::json::parse_options{256}};
   /// Messages of the current read.
   std::vector<boost::json::value> batch;
+  /// The arena of the current read: its messages share one
+  /// reference-counted monotonic resource, freed with the last of them.
+  /// Only this thread allocates from it; the owner copies out what it
+  /// hands on.
+  boost::json::storage_ptr arena;
   /// Wakes the input thread (pause, resume, close).
   int wake_fd = -1;
   std::atomic<bool> closing{false};
@@ -102,6 +116,8 @@ struct stdio_channel::state {
   std::string pending;
   /// Whether a thread is writing (and owns the output descriptor).
   bool flushing = false;
+  /// Whether `pending` holds something sent with `send` (not `post`).
+  bool pending_urgent = false;
   /// Whether the input thread is delivering a read: output waits for it.
   bool corked = false;
   /// Whether the helper thread must take over a write the peer stalled.
@@ -185,7 +201,7 @@ void stdio_channel::read_loop() {
   };
   auto on_line = [&](std::string_view line) {
     boost::system::error_code ec;
-    st.parser.reset();
+    st.parser.reset(st.arena);
     st.parser.write(line.data(), line.size(), ec);
     if (ec) {
       flush_batch();
@@ -255,9 +271,12 @@ void stdio_channel::read_loop() {
       reason = "the client closed its end (end of input)";
       break;
     }
+    st.arena = boost::json::make_shared_resource<
+      boost::json::monotonic_resource>(static_cast<size_t>(n) * 2 + 1024);
     st.framer.feed(std::string_view{buf.data(), static_cast<size_t>(n)},
                    on_line, on_oversized);
     flush_batch();
+    st.arena = {};
     st.unit.drain();
     cork(false);
   }
@@ -312,7 +331,10 @@ ptrdiff_t write_some(int fd, std::string_view bytes) {
 
 } // namespace
 
-bool stdio_channel::send(const boost::json::value& msg) {
+namespace {
+
+/// Serializes `msg` and a newline into a buffer of the calling thread.
+std::string& serialize_line(const boost::json::value& msg) {
   thread_local boost::json::serializer sr;
   thread_local std::string buf;
   sr.reset(&msg);
@@ -324,25 +346,49 @@ bool stdio_channel::send(const boost::json::value& msg) {
     buf.resize(used + part.size());
   }
   buf.push_back('\n');
-  auto res = write_bytes(buf);
+  return buf;
+}
+
+void trim(std::string& buf) {
   if (buf.capacity() > (1u << 20))
     std::string{}.swap(buf);
+}
+
+} // namespace
+
+bool stdio_channel::send(const boost::json::value& msg) {
+  auto& buf = serialize_line(msg);
+  auto res = write_bytes(buf, true);
+  trim(buf);
   return res;
 }
 
-bool stdio_channel::write_bytes(std::string_view bytes) {
+bool stdio_channel::post(const boost::json::value& msg) {
+  auto& buf = serialize_line(msg);
+  auto res = write_bytes(buf, false);
+  trim(buf);
+  return res;
+}
+
+bool stdio_channel::write_bytes(std::string_view bytes, bool urgent) {
   auto& st = *st_;
   std::unique_lock<std::mutex> guard{st.mtx};
   if (st.output_closed)
     return false;
   ++st.messages_out;
-  if (st.flushing || st.corked) {
+  if (st.flushing || st.corked || !urgent) {
     if (st.pending.size() + bytes.size() > st.cfg.max_pending_output) {
       fail_output(std::to_string(st.pending.size() + bytes.size())
                   + " bytes of output pending: the client does not read");
       return false;
     }
     st.pending.append(bytes.data(), bytes.size());
+    if (urgent) {
+      st.pending_urgent = true;
+      st.cv.notify_all();
+    } else if (!st.flushing && !st.corked) {
+      hand_off_locked();
+    }
     return true;
   }
   st.flushing = true;
@@ -359,6 +405,17 @@ bool stdio_channel::write_bytes(std::string_view bytes) {
     st.pending.insert(0, bytes.data() + written, bytes.size() - written);
   flush_locked(guard);
   return true;
+}
+
+void stdio_channel::hand_off_locked() {
+  auto& st = *st_;
+  st.flushing = true;
+  st.handoff = true;
+  if (!st.writer_started) {
+    st.writer_started = true;
+    std::thread{[self = shared_from_this()] { self->write_loop(); }}.detach();
+  }
+  st.cv.notify_all();
 }
 
 void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
@@ -383,13 +440,7 @@ void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
       out.erase(0, written);
       out.append(st.pending);
       st.pending.swap(out);
-      st.handoff = true;
-      if (!st.writer_started) {
-        st.writer_started = true;
-        std::thread{[self = shared_from_this()] { self->write_loop(); }}
-          .detach();
-      }
-      st.cv.notify_all();
+      hand_off_locked();
       return;
     }
   }
@@ -404,6 +455,7 @@ void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
 void stdio_channel::write_loop() {
   auto& st = *st_;
   std::unique_lock<std::mutex> guard{st.mtx};
+  std::string out;
   for (;;) {
     st.cv.wait(guard, [&] { return st.handoff || st.output_closed; });
     if (!st.handoff) {
@@ -411,25 +463,34 @@ void stdio_channel::write_loop() {
       return;
     }
     while (!st.pending.empty() && !st.output_closed) {
-      guard.unlock();
-      pollfd fd{st.cfg.output_fd, POLLOUT, 0};
-      ::poll(&fd, 1, 100);
-      guard.lock();
-      if (st.output_closed || (fd.revents & POLLOUT) == 0)
-        continue;
-      std::string out;
+      // Notifications alone may wait a moment for more, so that a burst
+      // leaves in few large writes rather than many small ones.
+      if (!st.pending_urgent && st.pending.size() < gather_size)
+        st.cv.wait_for(guard, gather_time, [&] {
+          return st.pending_urgent || st.pending.size() >= gather_size
+                 || st.output_closed;
+        });
+      st.pending_urgent = false;
+      out.clear();
       out.swap(st.pending);
       guard.unlock();
       auto n = write_some(st.cfg.output_fd, out);
       auto err = errno;
+      if (n >= 0 && static_cast<size_t>(n) < out.size()) {
+        // The peer stalls: wait until it takes more (or the channel closes).
+        pollfd fd{st.cfg.output_fd, POLLOUT, 0};
+        ::poll(&fd, 1, 100);
+      }
       guard.lock();
       if (n < 0) {
         fail_output(errno_text("write", err));
         break;
       }
-      out.erase(0, static_cast<size_t>(n));
-      out.append(st.pending);
-      st.pending.swap(out);
+      if (static_cast<size_t>(n) < out.size()) {
+        out.erase(0, static_cast<size_t>(n));
+        out.append(st.pending);
+        st.pending.swap(out);
+      }
     }
     st.handoff = false;
     st.flushing = false;

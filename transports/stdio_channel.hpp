@@ -46,9 +46,10 @@ struct stdio_channel_config {
 /// Output: `send` serializes on the calling thread and writes at once when
 /// nobody else is writing; while a write is under way, or while the input
 /// thread delivers a read, output is gathered and written with one system
-/// call. Output the peer does not take at once is left to a helper thread,
-/// so no caller ever blocks on a slow peer; past `max_pending_output` the
-/// channel closes.
+/// call. `post` leaves the writing to a helper thread, which gathers a burst
+/// of notifications into few writes. Output the peer does not take at once
+/// is left to that thread too, so no caller ever blocks on a slow peer; past
+/// `max_pending_output` the channel closes.
 class stdio_channel : public channel,
                       public std::enable_shared_from_this<stdio_channel> {
 public:
@@ -70,6 +71,8 @@ public:
   // -- channel interface ------------------------------------------------------
 
   bool send(const boost::json::value& msg) override;
+
+  bool post(const boost::json::value& msg) override;
 
   void pause_input(bool paused) override;
 
@@ -94,9 +97,11 @@ private:
 
   void read_loop();
 
-  bool write_bytes(std::string_view bytes);
+  bool write_bytes(std::string_view bytes, bool urgent);
 
   void flush_locked(std::unique_lock<std::mutex>& guard);
+
+  void hand_off_locked();
 
   void write_loop();
 

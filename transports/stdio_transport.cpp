@@ -443,18 +443,6 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
 
 } // namespace
 
-const char* to_string(fault_kind x) noexcept {
-  switch (x) {
-    case fault_kind::malformed_json:
-      return "malformed_json";
-    case fault_kind::oversized_line:
-      return "oversized_line";
-    case fault_kind::output_overflow:
-      return "output_overflow";
-  }
-  return "unknown";
-}
-
 caf::expected<caf::actor> spawn_stdio_transport(caf::actor_system& sys,
                                                 stdio_transport_config cfg,
                                                 caf::actor owner) {

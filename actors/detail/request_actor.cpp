@@ -10,6 +10,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/detail/request_state.hpp"
@@ -64,46 +65,62 @@ void deliver(caf::event_based_actor* self, request_job& job,
   job.link->out->send(response);
 }
 
-/// A response waiting for the client to read the progress before it.
-struct held_response {
+/// What a request actor works on.
+struct request_actor_state {
+  /// The request being run, null while idle.
+  std::shared_ptr<request_job> job;
+  /// The response waiting for the client to read the progress before it.
   json::value response;
   bool ok = false;
   caf::actor_clock::time_point deadline;
   caf::timespan pause{};
+
+  static inline const char* name = "mcp_request";
 };
 
-caf::behavior request_actor(caf::event_based_actor* self,
-                            std::shared_ptr<request_job> job) {
-  auto held = std::make_shared<held_response>();
+using request_actor_type = caf::stateful_actor<request_actor_state>;
+
+/// Sends the held response and tells the session the actor is idle again.
+void complete(request_actor_type* self) {
+  auto& st = self->state;
+  auto job = std::move(st.job);
+  st.job = nullptr;
+  if (!st.response.is_null())
+    deliver(self, *job, std::move(st.response), st.ok);
+  st.response = nullptr;
+  if (auto session = caf::actor_cast<caf::actor>(job->link->session))
+    self->send(session, request_done_atom::value, job->ctx.id());
+}
+
+caf::behavior request_actor(request_actor_type* self) {
   return {
-    [self, job, held](run_atom) {
-      auto& link = *job->link;
-      held->response = compute(*job, held->ok);
-      if (held->response.is_null()) {
-        self->quit();
-        return;
-      }
+    [self](run_atom, std::shared_ptr<request_job>& job) {
+      auto& st = self->state;
+      st.job = std::move(job);
+      auto& link = *st.job->link;
+      st.response = compute(*st.job, st.ok);
       auto limit = link.progress_settle_limit;
-      if (limit > caf::timespan{0} && job->state->progress_sent()
-          && !link.out->peer_caught_up()) {
-        held->deadline = self->clock().now() + limit;
-        held->pause = std::chrono::microseconds(50);
-        self->delayed_send(self, held->pause, settle_atom::value);
+      if (!st.response.is_null() && limit > caf::timespan{0}
+          && st.job->state->progress_sent() && !link.out->peer_caught_up()) {
+        st.deadline = self->clock().now() + limit;
+        st.pause = std::chrono::microseconds(50);
+        self->delayed_send(self, st.pause, settle_atom::value);
         return;
       }
-      deliver(self, *job, std::move(held->response), held->ok);
-      self->quit();
+      complete(self);
     },
-    [self, job, held](settle_atom) {
-      if (!job->link->out->peer_caught_up()
-          && self->clock().now() < held->deadline) {
-        held->pause = std::min<caf::timespan>(held->pause * 2,
-                                              std::chrono::milliseconds(2));
-        self->delayed_send(self, held->pause, settle_atom::value);
+    [self](settle_atom) {
+      auto& st = self->state;
+      if (!st.job)
+        return;
+      if (!st.job->link->out->peer_caught_up()
+          && self->clock().now() < st.deadline) {
+        st.pause = std::min<caf::timespan>(st.pause * 2,
+                                           std::chrono::milliseconds(2));
+        self->delayed_send(self, st.pause, settle_atom::value);
         return;
       }
-      deliver(self, *job, std::move(held->response), held->ok);
-      self->quit();
+      complete(self);
     },
   };
 }
@@ -111,24 +128,23 @@ caf::behavior request_actor(caf::event_based_actor* self,
 } // namespace
 
 caf::actor spawn_request_actor(caf::event_based_actor* session,
-                               std::shared_ptr<request_job> job,
-                               execution exec) {
-  if (exec == execution::dedicated) {
-    auto res = session->spawn<caf::detached + caf::linked>(request_actor,
-                                                          std::move(job));
-    session->send(res, run_atom::value);
-    return res;
-  }
-  auto res = session->spawn<caf::lazy_init + caf::linked>(request_actor,
-                                                         std::move(job));
+                               bool dedicated) {
+  if (dedicated)
+    return session->spawn<caf::detached + caf::linked>(request_actor);
+  return session->spawn<caf::lazy_init + caf::linked>(request_actor);
+}
+
+void start_request_actor(caf::event_based_actor* session,
+                         const caf::actor& worker,
+                         std::shared_ptr<request_job> job, execution exec) {
   // Immediate requests run on the session's own thread right after it (no
-  // other thread wakes); pooled ones go to the scheduler.
+  // other thread wakes); pooled ones go to the scheduler. A dedicated
+  // actor's thread picks up the message wherever it comes from.
   auto host = exec == execution::immediate ? session->context() : nullptr;
-  caf::actor_cast<caf::abstract_actor*>(res)->enqueue(
+  caf::actor_cast<caf::abstract_actor*>(worker)->enqueue(
     caf::make_mailbox_element(session->ctrl(), caf::make_message_id(), {},
-                              run_atom::value),
+                              run_atom::value, std::move(job)),
     host);
-  return res;
 }
 
 json::value error_response(const protocol::request_id& id,

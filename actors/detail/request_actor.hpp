@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
@@ -39,12 +40,21 @@ struct request_job {
   bool answer_to_session = false;
 };
 
-/// Spawns the actor of one request, linked to `session`, on the thread
-/// `exec` asks for, and starts it. The actor runs `job` once, sends the
-/// response unless the request was cancelled, and quits.
+/// Spawns a request actor linked to `session`. It runs the requests the
+/// session hands it, one at a time (`start_request_actor`): runs the
+/// handler, sends the response unless the request was cancelled, tells the
+/// session `(request_done_atom, request_id)` and waits for the next one. A
+/// `dedicated` request actor has a thread of its own.
 caf::actor spawn_request_actor(caf::event_based_actor* session,
-                               std::shared_ptr<request_job> job,
-                               execution exec);
+                               bool dedicated);
+
+/// Hands `job` to the idle request actor `worker`. For a scheduled worker,
+/// `exec` picks the thread: `immediate` runs it on the session's thread
+/// right after the session (no other thread wakes), `pooled` on the
+/// scheduler.
+void start_request_actor(caf::event_based_actor* session,
+                         const caf::actor& worker,
+                         std::shared_ptr<request_job> job, execution exec);
 
 /// Returns the JSON-RPC error response for a handler's error: the code of a
 /// `server_error`, else an internal error (-32603) describing `err`.
@@ -52,3 +62,5 @@ boost::json::value error_response(const protocol::request_id& id,
                                   const caf::error& err);
 
 } // namespace mcp::detail
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<mcp::detail::request_job>)

@@ -1,6 +1,7 @@
 #include "actors/detail/server_session.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -40,9 +41,10 @@ using transports::inbound_atom;
 using call_timer_atom = caf::atom_constant<caf::atom("mcp_ctimer")>;
 using drain_atom = caf::atom_constant<caf::atom("mcp_drain")>;
 
-/// A request running in its actor.
+/// A request running in a request actor.
 struct running_request {
-  caf::actor actor;
+  caf::actor worker;
+  bool dedicated = false;
   std::shared_ptr<request_state> state;
   /// Requests to the client its handler made and that are unanswered.
   std::vector<int64_t> calls;
@@ -78,8 +80,15 @@ struct session_state {
   phase stage = phase::awaiting_initialize;
   protocol::server_capabilities declared;
   std::unordered_map<request_id, running_request> running;
+  /// Running requests by request actor.
   std::unordered_map<caf::actor_addr, request_id> by_actor;
+  /// Idle request actors on the scheduler and with threads of their own,
+  /// reused so that a request costs no actor (or thread) start.
+  std::vector<caf::actor> idle_workers;
+  std::vector<caf::actor> idle_threads;
   std::deque<waiting_request> waiting;
+  /// Ids of the waiting requests.
+  std::unordered_set<request_id> waiting_ids;
   /// Ids of requests that answer into a batch, with the batch.
   std::unordered_map<request_id, std::shared_ptr<batch_state>> batched;
   std::unordered_map<int64_t, client_call> calls;
@@ -93,10 +102,15 @@ struct session_state {
   /// However the session ends (even killed), no handler keeps running for
   /// it and nobody keeps waiting for the client.
   ~session_state() {
-    for (auto& kvp : running)
+    for (auto& kvp : running) {
       kvp.second.state->cancel();
+      caf::anon_send_exit(kvp.second.worker, caf::exit_reason::kill);
+    }
     for (auto& w : waiting)
       w.job->state->cancel();
+    for (auto pool : {&idle_workers, &idle_threads})
+      for (auto& worker : *pool)
+        caf::anon_send_exit(worker, caf::exit_reason::kill);
     for (auto& kvp : calls)
       kvp.second.promise.deliver(
         make_error(errc::session_closed, "the session ended"));
@@ -106,6 +120,19 @@ struct session_state {
 };
 
 using session_actor = caf::stateful_actor<session_state>;
+
+// -- utilities ----------------------------------------------------------------
+
+/// Copies `x` into the default memory resource. Parsed messages live in
+/// their read's arena, which only the input thread may allocate from: what
+/// handlers get, and what the session keeps, is copied out first.
+json::value own(const json::value& x) {
+  return json::value(x, json::storage_ptr{});
+}
+
+json::object own(const json::object& x) {
+  return json::object(x, json::storage_ptr{});
+}
 
 // -- output -------------------------------------------------------------------
 
@@ -229,7 +256,7 @@ void on_client_response(session_actor* self,
       auto& ids = r->second.calls;
       ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
     }
-    call.promise.deliver(*in.result);
+    call.promise.deliver(own(*in.result));
     return;
   }
   auto& err = *in.error;
@@ -263,14 +290,27 @@ void on_call_timer(session_actor* self) {
 
 void finish(session_actor* self, caf::error reason = caf::none);
 
+/// How many idle request actors with threads of their own a session keeps
+/// (scheduled ones: as many as requests may run at once).
+constexpr size_t max_idle_threads = 8;
+
 void start_request(session_actor* self, const request_id& id, execution exec,
                    std::shared_ptr<request_job> job) {
   auto& st = self->state;
+  auto dedicated = exec == execution::dedicated;
+  auto& pool = dedicated ? st.idle_threads : st.idle_workers;
+  caf::actor worker;
+  if (pool.empty()) {
+    worker = spawn_request_actor(self, dedicated);
+  } else {
+    worker = std::move(pool.back());
+    pool.pop_back();
+  }
   auto state = job->state;
-  auto actor = spawn_request_actor(self, std::move(job), exec);
-  st.by_actor.emplace(actor.address(), id);
-  st.running.emplace(id, running_request{std::move(actor), std::move(state),
-                                         {}});
+  start_request_actor(self, worker, std::move(job), exec);
+  st.by_actor.emplace(worker.address(), id);
+  st.running.emplace(id, running_request{std::move(worker), dedicated,
+                                         std::move(state), {}});
 }
 
 void update_input_flow(session_actor* self) {
@@ -291,7 +331,7 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
   json::object meta;
   if (params != nullptr && params->is_object())
     if (auto m = params->get_object().if_contains("_meta"); m && m->is_object())
-      meta = m->get_object();
+      meta = own(m->get_object());
   auto state = std::make_shared<request_state>();
   auto job = std::make_shared<request_job>(request_job{
     request_context{st.link, id, std::string{method}, std::move(meta), exec,
@@ -300,6 +340,7 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
   if (batch)
     st.batched.emplace(id, batch);
   if (st.running.size() >= st.settings->options.max_concurrent_requests) {
+    st.waiting_ids.insert(id);
     st.waiting.push_back(waiting_request{id, exec, std::move(job)});
     update_input_flow(self);
     return;
@@ -307,14 +348,12 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
   start_request(self, id, exec, std::move(job));
 }
 
-void on_request_exit(session_actor* self, const caf::actor_addr& who) {
+/// Forgets request `id` (answered, cancelled, or its actor died); starts
+/// waiting requests in its place.
+void end_request(session_actor* self, const request_id& id) {
   auto& st = self->state;
-  auto i = st.by_actor.find(who);
-  if (i == st.by_actor.end())
-    return;
-  auto id = i->second;
-  st.by_actor.erase(i);
   if (auto r = st.running.find(id); r != st.running.end()) {
+    st.by_actor.erase(r->second.worker.address());
     auto calls = r->second.calls;
     for (auto call : calls)
       end_call(self, call,
@@ -333,6 +372,7 @@ void on_request_exit(session_actor* self, const caf::actor_addr& who) {
          && st.running.size() < st.settings->options.max_concurrent_requests) {
     auto w = std::move(st.waiting.front());
     st.waiting.pop_front();
+    st.waiting_ids.erase(w.id);
     start_request(self, w.id, w.exec, std::move(w.job));
   }
   update_input_flow(self);
@@ -340,13 +380,40 @@ void on_request_exit(session_actor* self, const caf::actor_addr& who) {
     finish(self);
 }
 
+/// A request actor finished request `id` and is idle again.
+void on_request_done(session_actor* self, const request_id& id) {
+  auto& st = self->state;
+  auto r = st.running.find(id);
+  if (r == st.running.end())
+    return;
+  auto& pool = r->second.dedicated ? st.idle_threads : st.idle_workers;
+  auto limit = r->second.dedicated
+                 ? max_idle_threads
+                 : st.settings->options.max_concurrent_requests;
+  if (pool.size() < limit && st.stage != phase::closed) {
+    pool.push_back(r->second.worker);
+  } else {
+    self->unlink_from(r->second.worker);
+    self->send_exit(r->second.worker, caf::exit_reason::user_shutdown);
+  }
+  end_request(self, id);
+}
+
+/// A request actor died (killed, or its thread ended) while idle or busy.
+void on_request_actor_exit(session_actor* self, const caf::actor_addr& who) {
+  auto& st = self->state;
+  for (auto pool : {&st.idle_workers, &st.idle_threads})
+    pool->erase(std::remove_if(pool->begin(), pool->end(),
+                               [&](const caf::actor& x) {
+                                 return x.address() == who;
+                               }),
+                pool->end());
+  if (auto i = st.by_actor.find(who); i != st.by_actor.end())
+    end_request(self, i->second);
+}
+
 bool in_use(session_state& st, const request_id& id) {
-  if (st.running.count(id) > 0)
-    return true;
-  for (auto& w : st.waiting)
-    if (w.id == id)
-      return true;
-  return false;
+  return st.running.count(id) > 0 || st.waiting_ids.count(id) > 0;
 }
 
 void cancel_request(session_actor* self, const request_id& id,
@@ -361,10 +428,13 @@ void cancel_request(session_actor* self, const request_id& id,
       end_call(self, call, make_error(errc::cancelled, reason), true);
     return;
   }
+  if (st.waiting_ids.count(id) == 0)
+    return;
   for (auto i = st.waiting.begin(); i != st.waiting.end(); ++i)
     if (i->id == id) {
       i->job->state->cancel();
       st.waiting.erase(i);
+      st.waiting_ids.erase(id);
       ++st.stats.cancelled;
       if (auto b = st.batched.find(id); b != st.batched.end()) {
         auto batch = b->second;
@@ -392,9 +462,17 @@ void finish(session_actor* self, caf::error reason) {
   for (auto& w : st.waiting)
     w.job->state->cancel();
   st.waiting.clear();
+  st.waiting_ids.clear();
   for (auto& kvp : st.running) {
     kvp.second.state->cancel();
-    self->send_exit(kvp.second.actor, caf::exit_reason::user_shutdown);
+    self->send_exit(kvp.second.worker, caf::exit_reason::user_shutdown);
+  }
+  st.running.clear();
+  st.by_actor.clear();
+  for (auto pool : {&st.idle_workers, &st.idle_threads}) {
+    for (auto& worker : *pool)
+      self->send_exit(worker, caf::exit_reason::user_shutdown);
+    pool->clear();
   }
   st.link->out->close();
   self->quit(std::move(reason));
@@ -415,6 +493,7 @@ void on_input_closed(session_actor* self, const std::string& why) {
   for (auto& w : st.waiting)
     w.job->state->cancel();
   st.waiting.clear();
+  st.waiting_ids.clear();
   if (st.running.empty()) {
     finish(self);
     return;
@@ -450,7 +529,10 @@ void on_initialize(session_actor* self, const batch_ptr& batch,
   auto& link = *st.link;
   link.protocol_version = std::string{version};
   link.client_capabilities = std::move(req->capabilities);
-  link.client_info = std::move(req->client_info);
+  link.client_capabilities.raw = own(link.client_capabilities.raw);
+  link.client_capabilities.experimental
+    = own(link.client_capabilities.experimental);
+  link.client_info = own(req->client_info);
   auto& opts = st.settings->options;
   auto& cat = *st.snapshot;
   auto& caps = st.declared;
@@ -517,18 +599,15 @@ void on_call_tool(session_actor* self, const batch_ptr& batch,
                 "Unknown tool: " + std::string{*name});
     return;
   }
-  // The session owns each message it handles: the arguments move out of it
-  // instead of being copied.
   json::value args = json::object{};
-  if (auto x = const_cast<json::object&>(params->get_object())
-                 .if_contains("arguments");
+  if (auto x = params->get_object().if_contains("arguments");
       x && !x->is_null()) {
     if (!x->is_object()) {
       reply_error(self, batch, id, error_code::invalid_params,
                   "tools/call arguments must be an object");
       return;
     }
-    args = std::move(*x);
+    args = own(*x);
   }
   auto& version = st.link->protocol_version;
   if (auto why = tool->input.validate(args)) {
@@ -560,7 +639,7 @@ void on_call_tool(session_actor* self, const batch_ptr& batch,
                           "its outputSchema: "
                           + *why);
       }
-      return json::value(res->to_json(ctx.protocol_version()));
+      return json::value(std::move(*res).to_json(ctx.protocol_version()));
     });
 }
 
@@ -1043,10 +1122,18 @@ caf::behavior server_session(session_actor* self, caf::actor server,
   // hears of each one's end.
   self->set_exit_handler([self](caf::exit_msg& em) {
     auto& st = self->state;
-    if (st.by_actor.count(em.source) > 0) {
-      on_request_exit(self, em.source);
+    auto is_worker = [&](const std::vector<caf::actor>& pool) {
+      return std::any_of(pool.begin(), pool.end(), [&](const caf::actor& x) {
+        return x.address() == em.source;
+      });
+    };
+    if (st.by_actor.count(em.source) > 0 || is_worker(st.idle_workers)
+        || is_worker(st.idle_threads)) {
+      on_request_actor_exit(self, em.source);
       return;
     }
+    if (st.stage == phase::closed)
+      return;
     finish(self, std::move(em.reason));
   });
   self->monitor(st.server);
@@ -1088,6 +1175,9 @@ caf::behavior server_session(session_actor* self, caf::actor server,
     [self](call_timer_atom) { on_call_timer(self); },
     [self](client_call_atom, outgoing_request& req) {
       on_client_call(self, req);
+    },
+    [self](request_done_atom, const request_id& id) {
+      on_request_done(self, id);
     },
     [self](answer_atom, request_id& id, json::value& msg) {
       auto& st = self->state;

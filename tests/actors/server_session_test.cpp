@@ -468,7 +468,7 @@ CAF_TEST(a handler that throws gives an internal error) {
 
 // -- tools --------------------------------------------------------------------
 
-CAF_TEST(each call runs in a request actor that ends with its response) {
+CAF_TEST(each call runs in a request actor that is reused afterwards) {
   initialize();
   auto actors_before = sys.registry().running();
   request(1, "tools/call", R"({"name":"echo","arguments":{"message":"hi"}})");
@@ -477,9 +477,20 @@ CAF_TEST(each call runs in a request actor that ends with its response) {
   auto st = stats();
   CAF_CHECK_EQUAL(st.in_flight, 0u);
   CAF_CHECK_EQUAL(st.results, 2u);
-  CAF_CHECK_EQUAL(sys.registry().running(), actors_before);
+  // One request actor, idle now.
+  CAF_CHECK_EQUAL(sys.registry().running(), actors_before + 1);
   request(2, "tools/call", R"({"name":"fast"})");
   CAF_CHECK_EQUAL(result(2).at("content").at(0).at("text"), "fast");
+  CAF_CHECK_EQUAL(sys.registry().running(), actors_before + 1);
+  // Two at once need two.
+  hand_over(R"({"jsonrpc":"2.0","id":3,"method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"a"}}})");
+  hand_over(R"({"jsonrpc":"2.0","id":4,"method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"b"}}})");
+  CAF_CHECK_EQUAL(stats().in_flight, 2u);
+  consume_messages();
+  CAF_CHECK_EQUAL(sys.registry().running(), actors_before + 2);
+  CAF_CHECK_EQUAL(runs->runs, 4);
 }
 
 CAF_TEST(arguments are checked before the handler runs) {
