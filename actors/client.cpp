@@ -7,7 +7,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include <boost/json/serialize.hpp>
 
 #include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
@@ -18,6 +17,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/detail/deadline.hpp"
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
 #include "actors/progress_subscription.hpp"
@@ -33,6 +33,7 @@ namespace {
 
 namespace json = boost::json;
 namespace methods = protocol::methods;
+using detail::saturated_add;
 using transports::inbound_atom;
 using transports::outbound_atom;
 
@@ -235,17 +236,6 @@ void end_token(Self* self, const progress_token& token,
 }
 
 // -- request bookkeeping ------------------------------------------------------
-
-/// Returns `t + d`, or the largest time point where that would overflow (a
-/// huge timeout means "never").
-caf::actor_clock::time_point saturated_add(caf::actor_clock::time_point t,
-                                           caf::timespan d) {
-  using tp = caf::actor_clock::time_point;
-  auto room = tp::max() - t;
-  if (d >= std::chrono::duration_cast<caf::timespan>(room))
-    return tp::max();
-  return t + std::chrono::duration_cast<tp::duration>(d);
-}
 
 caf::actor_clock::time_point effective_deadline(const pending_request& p) {
   auto res = saturated_add(p.last_activity, p.timeout);
@@ -597,15 +587,7 @@ void on_response(Self* self, const protocol::incoming_message& in) {
     p.promise.deliver(own_copy(*in.result));
     return;
   }
-  auto& err = *in.error;
-  auto code = err.at("code").is_int64()
-                ? err.at("code").get_int64()
-                : static_cast<int64_t>(err.at("code").get_uint64());
-  std::string data;
-  if (auto x = err.if_contains("data"))
-    data = json::serialize(*x);
-  auto error = make_server_error(code, std::string{err.at("message").get_string()},
-                                 std::move(data));
+  auto error = make_server_error(*in.error);
   if (id == st.handshake_id) {
     take_pending(self, id, progress_outcome::failed, {});
     handshake_failed(self, make_error(errc::handshake_failed,

@@ -1,5 +1,8 @@
 #include "actors/error.hpp"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <caf/atom.hpp>
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
@@ -46,6 +49,18 @@ caf::error make_server_error(int64_t code, std::string message,
   return caf::error{static_cast<uint8_t>(errc::server_error), errc_category(),
                     caf::make_message(code, std::move(message),
                                       std::move(data_json))};
+}
+
+caf::error make_server_error(const boost::json::object& error) {
+  auto& code = error.at("code");
+  std::string data;
+  if (auto x = error.if_contains("data"))
+    data = boost::json::serialize(*x);
+  return make_server_error(code.is_int64()
+                             ? code.get_int64()
+                             : static_cast<int64_t>(code.get_uint64()),
+                           std::string{error.at("message").get_string()},
+                           std::move(data));
 }
 
 std::optional<int64_t> server_error_code(const caf::error& err) {

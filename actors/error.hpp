@@ -7,6 +7,12 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
+namespace boost::json {
+
+class object;
+
+} // namespace boost::json
+
 namespace mcp {
 
 /// Errors of caf-mcp actors. Each carries a description in its context;
@@ -46,6 +52,10 @@ caf::error make_error(errc code, std::string description);
 /// Makes a `server_error` from a JSON-RPC error object's members.
 caf::error make_server_error(int64_t code, std::string message,
                              std::string data_json = {});
+
+/// Makes a `server_error` from the `error` object of a JSON-RPC response
+/// that `protocol::classify` accepted (an integer code, a string message).
+caf::error make_server_error(const boost::json::object& error);
 
 /// Returns the JSON-RPC code of a `server_error`, if `err` is one.
 std::optional<int64_t> server_error_code(const caf::error& err);

@@ -8,6 +8,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/detail/deadline.hpp"
 #include "actors/detail/request_state.hpp"
 #include "actors/detail/session_link.hpp"
 #include "actors/error.hpp"
@@ -113,18 +114,18 @@ bool request_context::log(protocol::log_level level, json::value data,
 }
 
 bool request_context::sleep_for(caf::timespan duration) {
-  if (exec_ == execution::immediate)
+  if (exec_ != execution::dedicated)
     return false;
   return state_->sleep_for(duration);
 }
 
 caf::error request_context::may_wait(std::string_view what) const {
-  if (exec_ == execution::immediate)
+  if (exec_ != execution::dedicated)
     return make_error(errc::invalid_argument,
                       std::string{what}
-                        + " waits for the client, which an immediate "
-                          "handler must not do (use execution::pooled or "
-                          "execution::dedicated)");
+                        + " waits for the client, which only a handler with "
+                          "a thread of its own may do: set the handler's exec "
+                          "to execution::dedicated");
   if (state_->is_cancelled())
     return make_error(errc::cancelled, "the request was cancelled");
   return caf::none;
@@ -145,7 +146,7 @@ request_context::request_client(std::string method, json::value params,
   caf::scoped_actor self{*link_->system};
   // The session answers every call (result, client error, timeout, its own
   // end); the extra second only guards against a session that crashed.
-  auto limit = timeout + std::chrono::seconds(1);
+  auto limit = detail::saturated_add(timeout, std::chrono::seconds(1));
   self->request(session, limit, client_call_atom::value, std::move(req))
     .receive([&](json::value& x) { res = std::move(x); },
              [&](caf::error& err) { res = std::move(err); });

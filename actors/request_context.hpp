@@ -48,8 +48,10 @@ struct elicitation_result {
 ///
 /// The waiting calls (`sleep_for`, `create_message`, `elicit`, `elicit_url`,
 /// `list_roots`, `ping_client`) block the calling thread and end early with
-/// `errc::cancelled` when the client cancels the request; they refuse to run
-/// in `execution::immediate` handlers, which would stall the session.
+/// `errc::cancelled` when the client cancels the request. Only handlers with
+/// a thread of their own (`execution::dedicated`) may wait: elsewhere they
+/// would hold the input thread or a scheduler worker that the session itself
+/// may need, so there they refuse at once.
 class request_context {
 public:
   // -- constructors -----------------------------------------------------------
@@ -125,7 +127,7 @@ public:
   // -- waiting ----------------------------------------------------------------
 
   /// Waits `duration`; returns false early when the request is cancelled
-  /// (and at once in an immediate handler).
+  /// (and at once unless the handler is `execution::dedicated`).
   bool sleep_for(caf::timespan duration);
 
   // -- requests to the client -------------------------------------------------

@@ -38,15 +38,16 @@ using protocol::tool_result;
 /// Where a handler runs. Every request runs in an actor of its own; this
 /// picks the thread.
 enum class execution : uint8_t {
-  /// On the actor system's scheduler: for handlers that compute and return.
-  /// Waiting (`sleep_for`, requests to the client) blocks one worker.
+  /// On the actor system's scheduler: for handlers that compute and return
+  /// (check `request_context::cancelled` in long computations). The
+  /// waiting calls of `request_context` refuse to run here.
   pooled,
   /// At once, on the thread that read the request, without waking another
   /// thread: for handlers that take microseconds and never block or wait.
   /// The waiting calls of `request_context` refuse to run here.
   immediate,
-  /// On a thread of its own: for handlers that block or wait for long
-  /// (sleeps, blocking I/O, sampling, elicitation).
+  /// On a thread of its own (kept for reuse): for handlers that block or
+  /// wait (sleeps, blocking I/O, sampling, elicitation, roots).
   dedicated,
 };
 
@@ -247,9 +248,13 @@ struct prompt {
 struct server_options {
   /// Items per page of every list method; 0 sends every item at once.
   size_t page_size = 0;
-  /// Requests of one session that run at once; more wait (and the session
-  /// stops reading until they can start), so a flood cannot exhaust memory.
+  /// Requests of one session that run at once; more wait their turn.
   size_t max_concurrent_requests = 256;
+  /// Requests of one session that may wait for a turn; more are refused
+  /// with an internal error (-32603) saying so, so that a flood cannot
+  /// exhaust memory. Responses, cancellations and pings from the client are
+  /// read and handled meanwhile, whatever waits.
+  size_t max_waiting_requests = 4096;
   /// Resource subscriptions one session may hold.
   size_t max_subscriptions = 4096;
   /// How long a request to the client (sampling, elicitation, roots) may

@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
-# Builds the benchmarks (release) and runs caf-mcp and the TypeScript SDK
-# against the same minimal server in one run; prints both and the ratios.
+# Builds the benchmarks (release) and measures caf-mcp and the official
+# TypeScript SDK side by side, in one run, on the same machine:
+#
+#   clients  caf-mcp client vs TypeScript client, both against the same
+#            minimal C++ server (bench_server: the server costs ~nothing)
+#   servers  the same client (TypeScript, then caf-mcp) against the caf-mcp
+#            server vs the TypeScript server (caf_bench_server,
+#            ts_bench_server.mjs: the same tools)
+#   pairs    caf-mcp client + caf-mcp server vs TypeScript client +
+#            TypeScript server
+#
+# Prints every figure and the ratios (caf-mcp / TypeScript; for spawn,
+# TypeScript / caf-mcp, so that above 1 means caf-mcp is better).
 #   bench/run.sh [--quick]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,15 +19,46 @@ cd "$root"
 bash scripts/setup.sh deps >/dev/null
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCAF_MCP_BUILD_BENCHMARKS=ON \
   -DCAF_MCP_BUILD_TESTS=OFF -DCAF_MCP_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build-bench -j "$(nproc)" --target client_bench bench_server >/dev/null
-server=build-bench/bench/bench_server
-echo "== caf-mcp"
-build-bench/bench/client_bench "$@" -- "$server" | tee /tmp/caf-mcp-bench.txt
-echo "== TypeScript SDK $(node -p 'require("./node_modules/@modelcontextprotocol/sdk/package.json").version') on node $(node --version)"
-node bench/ts_bench.mjs "$@" -- "$server" | tee /tmp/ts-sdk-bench.txt
-echo "== ratio (caf-mcp / TypeScript SDK; for spawn, TypeScript / caf-mcp)"
-awk 'NR==FNR { caf[$1] = $2; next }
-     ($1 in caf) && $2 > 0 {
-       if ($1 == "spawn_initialize_median") printf "%-28s %8.1fx\n", $1, $2 / caf[$1];
-       else if ($1 != "progress_burst_lost") printf "%-28s %8.1fx\n", $1, caf[$1] / $2;
-     }' /tmp/caf-mcp-bench.txt /tmp/ts-sdk-bench.txt
+cmake --build build-bench -j "$(nproc)" \
+  --target client_bench bench_server caf_bench_server >/dev/null
+
+out=$(mktemp -d)
+c_server=(build-bench/bench/bench_server)
+caf_server=(build-bench/bench/caf_bench_server)
+ts_server=(node bench/ts_bench_server.mjs)
+
+# measure NAME caf|ts SERVER...: runs one client against one server.
+measure() {
+  local name=$1 client=$2
+  shift 2
+  echo "== $name"
+  if [ "$client" = caf ]; then
+    build-bench/bench/client_bench "${opts[@]}" -- "$@" | tee "$out/$name"
+  else
+    node bench/ts_bench.mjs "${opts[@]}" -- "$@" | tee "$out/$name"
+  fi
+}
+
+# ratio CAF TS: prints the ratios of two measurements.
+ratio() {
+  echo "== ratio $1 / $2"
+  awk 'NR==FNR { caf[$1] = $2; next }
+       ($1 in caf) && $2 > 0 && caf[$1] > 0 {
+         if ($1 == "spawn_initialize_median") printf "%-28s %8.1fx\n", $1, $2 / caf[$1];
+         else if ($1 != "progress_burst_lost") printf "%-28s %8.1fx\n", $1, caf[$1] / $2;
+       }' "$out/$1" "$out/$2"
+}
+
+opts=("$@")
+echo "TypeScript SDK $(node -p 'require("./node_modules/@modelcontextprotocol/sdk/package.json").version') on node $(node --version)"
+measure caf-client-c-server caf "${c_server[@]}"
+measure ts-client-c-server ts "${c_server[@]}"
+measure ts-client-caf-server ts "${caf_server[@]}"
+measure ts-client-ts-server ts "${ts_server[@]}"
+measure caf-client-caf-server caf "${caf_server[@]}"
+measure caf-client-ts-server caf "${ts_server[@]}"
+ratio caf-client-c-server ts-client-c-server
+ratio ts-client-caf-server ts-client-ts-server
+ratio caf-client-caf-server caf-client-ts-server
+ratio caf-client-caf-server ts-client-ts-server
+rm -rf "$out"

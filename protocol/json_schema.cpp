@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "protocol/uri_template.hpp"
+
 namespace mcp::protocol {
 
 namespace {
@@ -139,35 +141,6 @@ std::string counted(size_t n, std::string_view singular,
   auto res = std::to_string(n);
   res += ' ';
   res += n == 1 ? singular : plural;
-  return res;
-}
-
-std::optional<std::string> percent_decoded(std::string_view x) {
-  auto digit = [](char c) {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
-  std::string res;
-  res.reserve(x.size());
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (x[i] != '%') {
-      res += x[i];
-      continue;
-    }
-    if (i + 2 >= x.size())
-      return std::nullopt;
-    auto hi = digit(x[i + 1]);
-    auto lo = digit(x[i + 2]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    res += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
   return res;
 }
 
@@ -1186,7 +1159,7 @@ private:
                       "supported)");
       return nullptr;
     }
-    auto fragment = percent_decoded(ref.substr(1));
+    auto fragment = percent_decode(ref.substr(1));
     const json::value* target = nullptr;
     if (fragment) {
       if (fragment->empty())

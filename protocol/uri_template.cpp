@@ -1,6 +1,7 @@
 #include "protocol/uri_template.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace mcp::protocol {
 
@@ -138,43 +139,61 @@ uri_template::parse(std::string_view text) {
   return res;
 }
 
-bool uri_template::match_from(size_t index, std::string_view rest,
-                              uri_variables& out) const {
-  if (index == parts_.size())
-    return rest.empty();
-  auto& p = parts_[index];
-  if (!p.is_variable) {
-    if (rest.substr(0, p.text.size()) != p.text)
-      return false;
-    return match_from(index + 1, rest.substr(p.text.size()), out);
-  }
-  auto limit = rest.size();
-  if (!p.reserved)
-    limit = std::min(limit, rest.find_first_of("/?#"));
-  // Longest value first: "{name}.{ext}" splits "a.tar.gz" as "a.tar", "gz".
-  for (auto n = limit; n > 0; --n) {
-    if (!match_from(index + 1, rest.substr(n), out))
-      continue;
-    auto raw = rest.substr(0, n);
-    if (p.reserved) {
-      out[p.text] = std::string{raw};
-      return true;
-    }
-    auto decoded = percent_decode(raw);
-    if (!decoded)
-      return false;
-    out[p.text] = std::move(*decoded);
-    return true;
-  }
-  return false;
-}
-
 std::optional<uri_variables> uri_template::match(std::string_view uri) const {
   if (uri.size() > max_uri_size)
     return std::nullopt;
-  uri_variables res;
-  if (!match_from(0, uri, res))
+  auto n = uri.size();
+  auto parts = parts_.size();
+  // fits[i][p]: parts i.. match uri[p..]; computed from the last part back,
+  // with prefix counts so that a variable asks "does any end fit?" at once.
+  std::vector<std::vector<char>> fits(parts + 1, std::vector<char>(n + 1, 0));
+  fits[parts][n] = 1;
+  // stop[p]: where a simple variable starting at p must end at the latest.
+  std::vector<size_t> stop(n + 1, n);
+  for (size_t p = n; p-- > 0;)
+    stop[p] = uri[p] == '/' || uri[p] == '?' || uri[p] == '#' ? p
+                                                              : stop[p + 1];
+  std::vector<size_t> count(n + 2, 0);
+  for (size_t i = parts; i-- > 0;) {
+    auto& part = parts_[i];
+    auto& next = fits[i + 1];
+    if (!part.is_variable) {
+      auto len = part.text.size();
+      for (size_t p = 0; p + len <= n; ++p)
+        fits[i][p] = next[p + len] && uri.compare(p, len, part.text) == 0;
+      continue;
+    }
+    // count[q] = number of fitting ends in [0, q).
+    for (size_t q = 0; q <= n; ++q)
+      count[q + 1] = count[q] + (next[q] ? 1 : 0);
+    for (size_t p = 0; p < n; ++p) {
+      auto last = part.reserved ? n : stop[p];
+      fits[i][p] = last > p && count[last + 1] - count[p + 1] > 0;
+    }
+  }
+  if (!fits[0][0])
     return std::nullopt;
+  uri_variables res;
+  size_t pos = 0;
+  for (size_t i = 0; i < parts; ++i) {
+    auto& part = parts_[i];
+    if (!part.is_variable) {
+      pos += part.text.size();
+      continue;
+    }
+    auto end = part.reserved ? n : stop[pos];
+    while (!fits[i + 1][end])
+      --end;
+    auto raw = uri.substr(pos, end - pos);
+    if (part.reserved) {
+      res[part.text] = std::string{raw};
+    } else if (auto decoded = percent_decode(raw)) {
+      res[part.text] = std::move(*decoded);
+    } else {
+      return std::nullopt;
+    }
+    pos = end;
+  }
   return res;
 }
 

@@ -20,7 +20,9 @@ using uri_variables = std::map<std::string, std::string, std::less<>>;
 /// 1), plus `{+name}` reserved expansion (level 2) for values that may hold
 /// slashes, such as paths. A `{name}` matches a non-empty value without `/`,
 /// `?` or `#` and is percent-decoded; a `{+name}` matches any non-empty value
-/// as it stands.
+/// as it stands. Where several splits fit, earlier variables take the
+/// longest values. Matching takes time linear in the URI's length (times
+/// the number of parts), whatever the template.
 class uri_template {
 public:
   // -- constructors -----------------------------------------------------------
@@ -60,8 +62,6 @@ private:
     bool reserved = false;
   };
 
-  bool match_from(size_t index, std::string_view rest,
-                  uri_variables& out) const;
 
   std::string text_;
   std::vector<part> parts_;

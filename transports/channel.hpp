@@ -29,10 +29,6 @@ public:
 
   // -- control ----------------------------------------------------------------
 
-  /// Stops (true) or resumes (false) taking input from the peer, so that a
-  /// busy owner is not flooded. Channels without flow control ignore it.
-  virtual void pause_input(bool paused);
-
   /// Ends the connection: stops input, writes what is queued (within a
   /// grace period) and closes. The owner then gets `transport_closed`.
   virtual void close() = 0;

@@ -67,10 +67,6 @@ channel::~channel() {
   // nop
 }
 
-void channel::pause_input(bool) {
-  // nop
-}
-
 bool channel::peer_caught_up() {
   return true;
 }
@@ -101,10 +97,9 @@ struct stdio_channel::state {
   /// Only this thread allocates from it; the owner copies out what it
   /// hands on.
   boost::json::storage_ptr arena;
-  /// Wakes the input thread (pause, resume, close).
+  /// Wakes the input thread (close).
   int wake_fd = -1;
   std::atomic<bool> closing{false};
-  std::atomic<bool> paused{false};
   std::atomic<uint64_t> messages_in{0};
   std::atomic<uint64_t> messages_out{0};
   std::atomic<uint64_t> malformed{0};
@@ -118,6 +113,12 @@ struct stdio_channel::state {
   bool flushing = false;
   /// Whether `pending` holds something sent with `send` (not `post`).
   bool pending_urgent = false;
+  /// Whether the output written so far ends inside a line.
+  bool mid_line = false;
+  /// Whether `close` gave up on writing everything: only the rest of the
+  /// line under way still goes out, so that the peer never sees half a
+  /// message.
+  bool finishing = false;
   /// Whether the input thread is delivering a read: output waits for it.
   bool corked = false;
   /// Whether the helper thread must take over a write the peer stalled.
@@ -238,8 +239,6 @@ void stdio_channel::read_loop() {
       break;
     }
     pollfd fds[2] = {{st.cfg.input_fd, POLLIN, 0}, {st.wake_fd, POLLIN, 0}};
-    if (st.paused)
-      fds[0].fd = -1;
     auto rc = ::poll(fds, 2, -1);
     if (rc < 0) {
       if (errno == EINTR)
@@ -290,20 +289,12 @@ void stdio_channel::read_loop() {
   deliver(std::move(msg));
   st.unit.drain();
   st.unit.stop();
-  if (st.cfg.close_fds)
+  // A descriptor that serves both ways closes with the output.
+  if (st.cfg.close_fds && st.cfg.input_fd != st.cfg.output_fd)
     retire_fd(st.cfg.input_fd);
   std::lock_guard<std::mutex> guard{st.mtx};
   st.reader_done = true;
   st.cv.notify_all();
-}
-
-void stdio_channel::pause_input(bool paused) {
-  auto& st = *st_;
-  if (st.paused.exchange(paused) != paused && st.wake_fd >= 0) {
-    uint64_t one = 1;
-    auto n = ::write(st.wake_fd, &one, sizeof(one));
-    static_cast<void>(n);
-  }
 }
 
 // -- output -------------------------------------------------------------------
@@ -356,6 +347,28 @@ void trim(std::string& buf) {
 
 } // namespace
 
+namespace {
+
+/// Notes what the last write left: inside a line or at its end.
+void note_written(bool& mid_line, std::string_view bytes, size_t written) {
+  if (written > 0)
+    mid_line = bytes[written - 1] != '\n';
+}
+
+} // namespace
+
+void stdio_channel::trim_locked() {
+  auto& st = *st_;
+  if (!st.finishing)
+    return;
+  if (!st.mid_line) {
+    st.pending.clear();
+    return;
+  }
+  if (auto nl = st.pending.find('\n'); nl != std::string::npos)
+    st.pending.resize(nl + 1);
+}
+
 bool stdio_channel::send(const boost::json::value& msg) {
   auto& buf = serialize_line(msg);
   auto res = write_bytes(buf, true);
@@ -401,6 +414,7 @@ bool stdio_channel::write_bytes(std::string_view bytes, bool urgent) {
     return false;
   }
   auto written = static_cast<size_t>(n);
+  note_written(st.mid_line, bytes, written);
   if (written < bytes.size())
     st.pending.insert(0, bytes.data() + written, bytes.size() - written);
   flush_locked(guard);
@@ -422,6 +436,7 @@ void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
   // Precondition: this thread set `flushing`.
   auto& st = *st_;
   std::string out;
+  trim_locked();
   while (!st.pending.empty() && !st.output_closed) {
     out.clear();
     out.swap(st.pending);
@@ -434,6 +449,7 @@ void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
       break;
     }
     auto written = static_cast<size_t>(n);
+    note_written(st.mid_line, out, written);
     if (written < out.size()) {
       // The peer stalls: what is left goes first, then what came meanwhile;
       // the helper thread takes over and this caller returns.
@@ -462,10 +478,12 @@ void stdio_channel::write_loop() {
       st.writer_started = false;
       return;
     }
+    trim_locked();
     while (!st.pending.empty() && !st.output_closed) {
       // Notifications alone may wait a moment for more, so that a burst
       // leaves in few large writes rather than many small ones.
-      if (!st.pending_urgent && st.pending.size() < gather_size)
+      if (!st.pending_urgent && !st.finishing
+          && st.pending.size() < gather_size)
         st.cv.wait_for(guard, gather_time, [&] {
           return st.pending_urgent || st.pending.size() >= gather_size
                  || st.output_closed;
@@ -486,11 +504,13 @@ void stdio_channel::write_loop() {
         fail_output(errno_text("write", err));
         break;
       }
+      note_written(st.mid_line, out, static_cast<size_t>(n));
       if (static_cast<size_t>(n) < out.size()) {
         out.erase(0, static_cast<size_t>(n));
         out.append(st.pending);
         st.pending.swap(out);
       }
+      trim_locked();
     }
     st.handoff = false;
     st.flushing = false;
@@ -534,9 +554,17 @@ void stdio_channel::close() {
     st.flushing = true;
     flush_locked(guard);
   }
-  st.cv.wait_for(guard, st.cfg.close_grace, [&] {
+  auto done = [&] {
     return (st.pending.empty() && !st.flushing) || st.output_closed;
-  });
+  };
+  if (!st.cv.wait_for(guard, st.cfg.close_grace, done)) {
+    // The peer does not take it all: finish the line under way (briefly),
+    // drop the messages after it.
+    st.finishing = true;
+    trim_locked();
+    st.cv.notify_all();
+    st.cv.wait_for(guard, std::chrono::milliseconds(500), done);
+  }
   st.output_closed = true;
   st.pending.clear();
   if (st.saved_output_flags >= 0)

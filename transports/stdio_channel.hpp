@@ -74,8 +74,6 @@ public:
 
   bool post(const boost::json::value& msg) override;
 
-  void pause_input(bool paused) override;
-
   void close() override;
 
   bool peer_caught_up() override;
@@ -102,6 +100,8 @@ private:
   void flush_locked(std::unique_lock<std::mutex>& guard);
 
   void hand_off_locked();
+
+  void trim_locked();
 
   void write_loop();
 

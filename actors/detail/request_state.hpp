@@ -10,12 +10,14 @@ namespace mcp::detail {
 
 /// The fate of one client request at a server, shared by the session, the
 /// request's actor and its handler's thread: it ends exactly once, answered
-/// or cancelled, and waits in the handler end early on cancellation.
+/// (by its handler), cancelled (no response at all) or abandoned (the
+/// session answered with an error instead), and waits in the handler end
+/// early when it ends otherwise than answered.
 class request_state {
 public:
   // -- member types -----------------------------------------------------------
 
-  enum phase : uint8_t { running, answered, cancelled };
+  enum phase : uint8_t { running, answered, cancelled, abandoned };
 
   // -- state transitions ------------------------------------------------------
 
@@ -28,19 +30,22 @@ public:
 
   /// Cancels a running request and wakes its waits; false if it ended.
   bool cancel() {
-    auto expected = static_cast<uint8_t>(running);
-    if (!phase_.compare_exchange_strong(expected, cancelled))
-      return false;
-    std::lock_guard<std::mutex> guard{mtx_};
-    cv_.notify_all();
-    return true;
+    return end(cancelled);
+  }
+
+  /// Claims the response for the session, which answers with an error in
+  /// the handler's stead, and wakes the handler's waits; false if it ended.
+  bool abandon() {
+    return end(abandoned);
   }
 
   // -- properties -------------------------------------------------------------
 
-  /// Returns whether the request was cancelled.
+  /// Returns whether the handler should stop: the request was cancelled or
+  /// abandoned.
   bool is_cancelled() const noexcept {
-    return phase_.load() == cancelled;
+    auto x = phase_.load();
+    return x == cancelled || x == abandoned;
   }
 
   /// Returns whether the request still runs.
@@ -60,12 +65,12 @@ public:
 
   // -- waiting ----------------------------------------------------------------
 
-  /// Waits `d` or until cancelled; returns false when cancelled.
+  /// Waits `d` or until the request ends; returns whether it still runs.
   template <class Duration>
   bool sleep_for(Duration d) {
     std::unique_lock<std::mutex> guard{mtx_};
     cv_.wait_for(guard, d, [this] { return phase_.load() != running; });
-    return phase_.load() != cancelled;
+    return phase_.load() == running;
   }
 
   // -- progress ---------------------------------------------------------------
@@ -82,6 +87,15 @@ public:
   }
 
 private:
+  bool end(phase how) {
+    auto expected = static_cast<uint8_t>(running);
+    if (!phase_.compare_exchange_strong(expected, how))
+      return false;
+    std::lock_guard<std::mutex> guard{mtx_};
+    cv_.notify_all();
+    return true;
+  }
+
   std::atomic<uint8_t> phase_{running};
   std::atomic<bool> progress_sent_{false};
   std::mutex mtx_;

@@ -1,6 +1,8 @@
 #include "actors/detail/server_session.hpp"
 
 #include <cstdio>
+#include <poll.h>
+#include <unistd.h>
 #include <algorithm>
 #include <deque>
 #include <set>
@@ -17,6 +19,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/detail/deadline.hpp"
 #include "actors/detail/request_actor.hpp"
 #include "actors/detail/request_state.hpp"
 #include "actors/detail/session_link.hpp"
@@ -39,6 +42,10 @@ using protocol::request_id;
 using transports::inbound_atom;
 
 using call_timer_atom = caf::atom_constant<caf::atom("mcp_ctimer")>;
+
+/// Bounds of what bad input may write to stderr.
+constexpr size_t max_log_lines = 20;
+constexpr size_t max_log_line = 300;
 using drain_atom = caf::atom_constant<caf::atom("mcp_drain")>;
 
 /// A request running in a request actor.
@@ -70,6 +77,8 @@ struct batch_state {
   size_t outstanding = 0;
 };
 
+using batch_ptr = std::shared_ptr<batch_state>;
+
 enum class phase { awaiting_initialize, ready, draining, closed };
 
 struct session_state {
@@ -96,7 +105,9 @@ struct session_state {
   caf::optional<caf::actor_clock::time_point> armed;
   int64_t next_call_id = 1;
   std::unordered_set<std::string> subscriptions;
-  bool input_paused = false;
+  /// Lines logged about bad input in the current second.
+  caf::actor_clock::time_point log_window;
+  size_t log_lines = 0;
   session_stats stats;
 
   /// However the session ends (even killed), no handler keeps running for
@@ -136,9 +147,31 @@ json::object own(const json::object& x) {
 
 // -- output -------------------------------------------------------------------
 
-void log_bad_input(session_actor* self, const std::string& what) {
-  if (self->state.settings->options.log_bad_input)
-    std::fprintf(stderr, "[caf-mcp server] %s\n", what.c_str());
+/// Prints a line about bad input to stderr: cut short, at most
+/// `max_log_lines` a second, and only when stderr takes it at once, so that
+/// a client can neither flood the log nor stall the session by not reading
+/// the server's stderr.
+void log_bad_input(session_actor* self, std::string_view what) {
+  auto& st = self->state;
+  if (!st.settings->options.log_bad_input)
+    return;
+  auto now = self->clock().now();
+  if (now - st.log_window >= std::chrono::seconds(1)) {
+    st.log_window = now;
+    st.log_lines = 0;
+  }
+  if (++st.log_lines > max_log_lines)
+    return;
+  pollfd fd{STDERR_FILENO, POLLOUT, 0};
+  if (::poll(&fd, 1, 0) != 1 || (fd.revents & POLLOUT) == 0)
+    return;
+  std::string line = "[caf-mcp server] ";
+  line.append(what.substr(0, max_log_line));
+  if (what.size() > max_log_line)
+    line += "...";
+  line += '\n';
+  auto n = ::write(STDERR_FILENO, line.data(), line.size());
+  static_cast<void>(n);
 }
 
 /// Sends a response of the session itself (not of a request actor).
@@ -226,14 +259,15 @@ void on_client_call(session_actor* self, outgoing_request& req) {
     return;
   }
   auto id = st.next_call_id++;
-  auto deadline = self->clock().now() + req.timeout;
+  auto deadline = saturated_add(self->clock().now(), req.timeout);
   st.calls.emplace(id, client_call{rp, deadline, req.parent});
   st.deadlines.emplace(deadline, id);
   parent->second.calls.push_back(id);
   ++st.stats.client_requests;
   st.link->out->send(
     protocol::make_request(id, req.method, std::move(req.params)));
-  arm(self, deadline);
+  if (deadline != caf::actor_clock::time_point::max())
+    arm(self, deadline);
 }
 
 void on_client_response(session_actor* self,
@@ -259,17 +293,7 @@ void on_client_response(session_actor* self,
     call.promise.deliver(own(*in.result));
     return;
   }
-  auto& err = *in.error;
-  auto code = err.at("code").is_int64()
-                ? err.at("code").get_int64()
-                : static_cast<int64_t>(err.at("code").get_uint64());
-  std::string data;
-  if (auto x = err.if_contains("data"))
-    data = json::serialize(*x);
-  end_call(self, id,
-           make_server_error(code, std::string{err.at("message").get_string()},
-                             std::move(data)),
-           false);
+  end_call(self, id, make_server_error(*in.error), false);
 }
 
 void on_call_timer(session_actor* self) {
@@ -313,21 +337,21 @@ void start_request(session_actor* self, const request_id& id, execution exec,
                                          std::move(state), {}});
 }
 
-void update_input_flow(session_actor* self) {
-  auto& st = self->state;
-  auto pause = !st.waiting.empty();
-  if (pause != st.input_paused) {
-    st.input_paused = pause;
-    st.link->out->pause_input(pause);
-  }
-}
-
 /// Runs `work` for request `id` in a request actor of its own (or queues it
 /// while the session runs as many as it may).
 void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
                  const request_id& id, std::string_view method,
                  const json::value* params, execution exec, request_work work) {
   auto& st = self->state;
+  auto& opts = st.settings->options;
+  if (st.running.size() >= opts.max_concurrent_requests
+      && st.waiting.size() >= opts.max_waiting_requests) {
+    reply_error(self, batch, id, error_code::internal_error,
+                "server busy: " + std::to_string(st.waiting.size())
+                  + " requests wait already (limit "
+                  + std::to_string(opts.max_waiting_requests) + ")");
+    return;
+  }
   json::object meta;
   if (params != nullptr && params->is_object())
     if (auto m = params->get_object().if_contains("_meta"); m && m->is_object())
@@ -339,13 +363,27 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
     state, st.link, std::move(work), batch != nullptr});
   if (batch)
     st.batched.emplace(id, batch);
-  if (st.running.size() >= st.settings->options.max_concurrent_requests) {
+  if (st.running.size() >= opts.max_concurrent_requests) {
     st.waiting_ids.insert(id);
     st.waiting.push_back(waiting_request{id, exec, std::move(job)});
-    update_input_flow(self);
     return;
   }
   start_request(self, id, exec, std::move(job));
+}
+
+/// Answers request `id` with an internal error in its handler's stead (the
+/// handler stops; what it returns later is dropped).
+void abandon(session_actor* self, const request_id& id, request_state& state,
+             const std::string& why) {
+  if (!state.abandon())
+    return;
+  auto& st = self->state;
+  batch_ptr batch;
+  if (auto b = st.batched.find(id); b != st.batched.end()) {
+    batch = b->second;
+    st.batched.erase(b);
+  }
+  reply_error(self, batch, id, error_code::internal_error, why);
 }
 
 /// Forgets request `id` (answered, cancelled, or its actor died); starts
@@ -375,7 +413,6 @@ void end_request(session_actor* self, const request_id& id) {
     st.waiting_ids.erase(w.id);
     start_request(self, w.id, w.exec, std::move(w.job));
   }
-  update_input_flow(self);
   if (st.stage == phase::draining && st.running.empty() && st.waiting.empty())
     finish(self);
 }
@@ -408,8 +445,13 @@ void on_request_actor_exit(session_actor* self, const caf::actor_addr& who) {
                                  return x.address() == who;
                                }),
                 pool->end());
-  if (auto i = st.by_actor.find(who); i != st.by_actor.end())
-    end_request(self, i->second);
+  if (auto i = st.by_actor.find(who); i != st.by_actor.end()) {
+    auto id = i->second;
+    if (auto r = st.running.find(id); r != st.running.end())
+      abandon(self, id, *r->second.state,
+              "the request's actor ended before the request did");
+    end_request(self, id);
+  }
 }
 
 bool in_use(session_state& st, const request_id& id) {
@@ -442,7 +484,6 @@ void cancel_request(session_actor* self, const request_id& id,
         if (--batch->outstanding == 0 && !batch->responses.empty())
           st.link->out->send(json::value(std::move(batch->responses)));
       }
-      update_input_flow(self);
       return;
     }
 }
@@ -459,12 +500,15 @@ void finish(session_actor* self, caf::error reason) {
   for (auto id : calls)
     end_call(self, id, make_error(errc::session_closed, "the session ended"),
              false);
-  for (auto& w : st.waiting)
-    w.job->state->cancel();
+  // Every request still open gets its one response: an error.
+  auto waiting = std::move(st.waiting);
   st.waiting.clear();
   st.waiting_ids.clear();
+  for (auto& w : waiting)
+    abandon(self, w.id, *w.job->state, "the session ended before the request ran");
   for (auto& kvp : st.running) {
-    kvp.second.state->cancel();
+    abandon(self, kvp.first, *kvp.second.state,
+            "the session ended before the request did");
     self->send_exit(kvp.second.worker, caf::exit_reason::user_shutdown);
   }
   st.running.clear();
@@ -490,11 +534,9 @@ void on_input_closed(session_actor* self, const std::string& why) {
     end_call(self, id,
              make_error(errc::session_closed, "the client went away: " + why),
              false);
-  for (auto& w : st.waiting)
-    w.job->state->cancel();
-  st.waiting.clear();
-  st.waiting_ids.clear();
-  if (st.running.empty()) {
+  // What runs or waits still runs and answers (a client may close its end
+  // right after its last request), within the drain timeout.
+  if (st.running.empty() && st.waiting.empty()) {
     finish(self);
     return;
   }
@@ -503,8 +545,6 @@ void on_input_closed(session_actor* self, const std::string& why) {
 }
 
 // -- method handlers ----------------------------------------------------------
-
-using batch_ptr = std::shared_ptr<batch_state>;
 
 const json::object* params_object(const json::value* params) {
   return params != nullptr ? params->if_object() : nullptr;
@@ -584,21 +624,33 @@ void list_page(session_actor* self, const batch_ptr& batch,
   reply(self, batch, id, std::move(result));
 }
 
-void on_call_tool(session_actor* self, const batch_ptr& batch,
-                  const request_id& id, const json::value* params) {
-  auto& st = self->state;
+/// Returns the entry of `registry` that the request's `name` param names,
+/// or answers the request with invalid params (-32602) and returns null.
+template <class Registry>
+typename Registry::pointer
+named_entry(session_actor* self, const batch_ptr& batch, const request_id& id,
+            const json::value* params, std::string_view method,
+            std::string_view kind, const Registry& registry) {
   auto name = string_param(params, "name");
   if (name == nullptr) {
     reply_error(self, batch, id, error_code::invalid_params,
-                "tools/call needs params with a \"name\" string");
-    return;
+                std::string{method} + " needs params with a \"name\" string");
+    return nullptr;
   }
-  auto tool = st.snapshot->tools.get(*name);
-  if (!tool) {
+  auto res = registry.get(*name);
+  if (!res)
     reply_error(self, batch, id, error_code::invalid_params,
-                "Unknown tool: " + std::string{*name});
+                "Unknown " + std::string{kind} + ": " + std::string{*name});
+  return res;
+}
+
+void on_call_tool(session_actor* self, const batch_ptr& batch,
+                  const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto tool = named_entry(self, batch, id, params, methods::tools_call, "tool",
+                          st.snapshot->tools);
+  if (!tool)
     return;
-  }
   json::value args = json::object{};
   if (auto x = params->get_object().if_contains("arguments");
       x && !x->is_null()) {
@@ -741,19 +793,10 @@ std::optional<std::string> read_string_map(const json::value* x,
 
 void on_get_prompt(session_actor* self, const batch_ptr& batch,
                    const request_id& id, const json::value* params) {
-  auto& st = self->state;
-  auto name = string_param(params, "name");
-  if (name == nullptr) {
-    reply_error(self, batch, id, error_code::invalid_params,
-                "prompts/get needs params with a \"name\" string");
+  auto entry = named_entry(self, batch, id, params, methods::prompts_get,
+                           "prompt", self->state.snapshot->prompts);
+  if (!entry)
     return;
-  }
-  auto entry = st.snapshot->prompts.get(*name);
-  if (!entry) {
-    reply_error(self, batch, id, error_code::invalid_params,
-                "Unknown prompt: " + std::string{*name});
-    return;
-  }
   prompt_arguments args;
   if (auto why = read_string_map(params->get_object().if_contains("arguments"),
                                  args)) {

@@ -41,8 +41,9 @@ namespace {
 /// one thread, so no locking.
 struct recording_channel : mcp::transports::channel {
   std::vector<json::value> sent;
-  bool paused = false;
   bool closed = false;
+  /// What `peer_caught_up` says.
+  bool caught_up = true;
 
   bool send(const json::value& msg) override {
     if (closed)
@@ -51,12 +52,12 @@ struct recording_channel : mcp::transports::channel {
     return true;
   }
 
-  void pause_input(bool x) override {
-    paused = x;
-  }
-
   void close() override {
     closed = true;
+  }
+
+  bool peer_caught_up() override {
+    return caught_up;
   }
 };
 
@@ -638,13 +639,14 @@ CAF_TEST(the end of input lets running requests finish then closes) {
   CAF_CHECK_EQUAL(server_stats().sessions, 0u);
 }
 
-CAF_TEST(requests beyond the limit wait and pause input) {
+CAF_TEST(requests beyond the limits wait and then are refused) {
   auto def = test_server(runs);
   def.options.max_concurrent_requests = 1;
+  def.options.max_waiting_requests = 2;
   out = std::make_shared<recording_channel>();
   start(std::move(def));
   initialize();
-  for (int id = 1; id <= 3; ++id) {
+  for (int id = 1; id <= 4; ++id) {
     hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
                            + R"(,"method":"tools/call",
                  "params":{"name":"echo","arguments":{"message":"m"}}})");
@@ -652,12 +654,118 @@ CAF_TEST(requests beyond the limit wait and pause input) {
   auto st = stats();
   CAF_CHECK_EQUAL(st.in_flight, 1u);
   CAF_CHECK_EQUAL(st.waiting, 2u);
-  CAF_CHECK(out->paused);
+  CAF_CHECK_EQUAL(error_code(4), -32603);
+  CAF_CHECK(error_message(4).find("busy") != std::string::npos);
+  // The session still answers what it handles itself.
+  hand_over(R"({"jsonrpc":"2.0","id":5,"method":"ping"})");
+  CAF_CHECK_EQUAL(result(5), json::value(json::object{}));
   consume_messages();
   for (int id = 1; id <= 3; ++id)
     CAF_CHECK_EQUAL(result(id).at("content").at(0).at("text"), "m");
-  CAF_CHECK(!out->paused);
   CAF_CHECK_EQUAL(runs->runs, 3);
+}
+
+CAF_TEST(requests still waiting at the end of input run and answer) {
+  auto def = test_server(runs);
+  def.options.max_concurrent_requests = 1;
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  for (int id = 1; id <= 3; ++id)
+    hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                           + R"(,"method":"tools/call",
+                 "params":{"name":"echo","arguments":{"message":"e"}}})");
+  self->send(session, mcp::transports::transport_closed{caf::none, "eof", {}});
+  consume_messages();
+  for (int id = 1; id <= 3; ++id)
+    CAF_CHECK_EQUAL(result(id).at("content").at(0).at("text"), "e");
+  CAF_CHECK(out->closed);
+}
+
+CAF_TEST(a session shut down answers what is open with errors) {
+  auto def = test_server(runs);
+  def.options.max_concurrent_requests = 1;
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  for (int id = 1; id <= 2; ++id)
+    hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                           + R"(,"method":"tools/call",
+                 "params":{"name":"echo","arguments":{"message":"x"}}})");
+  self->send(session, mcp::shutdown_atom::value);
+  CAF_REQUIRE(sched.prioritize(session));
+  sched.run_once();
+  consume_messages();
+  CAF_CHECK_EQUAL(error_code(1), -32603);
+  CAF_CHECK_EQUAL(error_code(2), -32603);
+  CAF_CHECK_EQUAL(runs->runs, 0);
+  CAF_CHECK(out->closed);
+}
+
+CAF_TEST(waiting calls refuse outside dedicated handlers) {
+  mcp::server_definition def{"waits", "1"};
+  def.options.log_bad_input = false;
+  for (auto exec : {execution::pooled, execution::immediate}) {
+    def.add(make_tool(exec == execution::pooled ? "pooled" : "immediate",
+                      [](request_context& ctx, const json::object&)
+                        -> caf::expected<tool_result> {
+                        if (ctx.sleep_for(std::chrono::seconds(10)))
+                          return tool_result::text("slept");
+                        auto res = ctx.ping_client();
+                        if (res)
+                          return tool_result::text("pinged");
+                        return tool_result::text(mcp::describe(res.error()));
+                      },
+                      exec));
+  }
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  request(1, "tools/call", R"({"name":"pooled"})");
+  request(2, "tools/call", R"({"name":"immediate"})");
+  for (auto id : {1, 2}) {
+    auto text = json::value_to<std::string>(
+      result(id).at("content").at(0).at("text"));
+    CAF_CHECK(text.find("execution::dedicated") != std::string::npos);
+  }
+}
+
+CAF_TEST(a response waits for the client to read the progress before it) {
+  initialize();
+  out->caught_up = false;
+  request(1, "tools/call",
+          R"({"name":"progress","_meta":{"progressToken":"tok"}})");
+  CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 3u);
+  CAF_CHECK(answers(1).empty());
+  // Still unread after a timer round: the response keeps waiting.
+  sched.trigger_timeout();
+  consume_messages();
+  CAF_CHECK(answers(1).empty());
+  out->caught_up = true;
+  sched.trigger_timeout();
+  consume_messages();
+  CAF_CHECK_EQUAL(answers(1).size(), 1u);
+  // Without progress, nothing waits.
+  out->caught_up = false;
+  request(2, "tools/call", R"({"name":"progress"})");
+  CAF_CHECK_EQUAL(answers(2).size(), 1u);
+}
+
+CAF_TEST(a response gives up waiting for an unread client after a while) {
+  auto def = test_server(runs);
+  def.options.progress_settle_limit = std::chrono::milliseconds(5);
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  out->caught_up = false;
+  request(1, "tools/call",
+          R"({"name":"progress","_meta":{"progressToken":"tok"}})");
+  CAF_CHECK(answers(1).empty());
+  for (int i = 0; i < 100 && answers(1).empty(); ++i) {
+    sched.trigger_timeout();
+    consume_messages();
+  }
+  CAF_CHECK_EQUAL(answers(1).size(), 1u);
 }
 
 // -- lists, resources, prompts, completion ------------------------------------

@@ -98,3 +98,16 @@ CAF_TEST(percent coding handles every byte) {
   CAF_CHECK(!percent_decode("%4").has_value());
   CAF_CHECK(!percent_decode("%").has_value());
 }
+
+CAF_TEST(matching takes linear time on pathological input) {
+  // Backtracking over every split would take minutes here.
+  auto t = make("x://{a}-{b}-{c}-{d}");
+  std::string uri = "x://" + std::string(8000, '-') + "/";
+  CAF_CHECK(!t.match(uri).has_value());
+  auto ok = t.match("x://" + std::string(4000, '-') + "a");
+  CAF_REQUIRE(ok.has_value());
+  CAF_CHECK_EQUAL(ok->at("d"), "a");
+  auto reserved = make("x://{+a}-{+b}");
+  CAF_CHECK(!reserved.match("x://" + std::string(8000, 'x')).has_value());
+  CAF_CHECK(reserved.match("x://" + std::string(8000, '-')).has_value());
+}
