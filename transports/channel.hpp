@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+
 #include <boost/json/value.hpp>
 
 namespace mcp::transports {
@@ -35,9 +37,10 @@ public:
 
   // -- properties -------------------------------------------------------------
 
-  /// Returns whether the peer has read everything sent so far, where the
-  /// channel can tell (true where it cannot).
-  virtual bool peer_caught_up();
+  /// Returns how many bytes sent so far the peer has not read yet, where the
+  /// channel can tell (0 where it cannot). A rough measure: it may count
+  /// the kernel's bookkeeping too, but it is 0 once the peer read all.
+  virtual size_t unread_output();
 };
 
 } // namespace mcp::transports

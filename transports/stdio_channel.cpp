@@ -67,8 +67,8 @@ channel::~channel() {
   // nop
 }
 
-bool channel::peer_caught_up() {
-  return true;
+size_t channel::unread_output() {
+  return 0;
 }
 
 bool channel::post(const boost::json::value& msg) {
@@ -576,21 +576,22 @@ void stdio_channel::close() {
   st.cv.notify_all();
 }
 
-bool stdio_channel::peer_caught_up() {
+size_t stdio_channel::unread_output() {
   auto& st = *st_;
+  size_t queued = 0;
   {
     std::lock_guard<std::mutex> guard{st.mtx};
     if (st.output_closed)
-      return true;
-    if (st.flushing || st.corked || !st.pending.empty())
-      return false;
+      return 0;
+    // Bytes a writer holds right now count as one unknown amount.
+    queued = st.pending.size() + (st.flushing || st.corked ? 1 : 0);
   }
-  if (st.unread_request == 0)
-    return true;
   int unread = 0;
-  if (::ioctl(st.cfg.output_fd, st.unread_request, &unread) != 0)
-    return true;
-  return unread == 0;
+  if (st.unread_request == 0
+      || ::ioctl(st.cfg.output_fd, st.unread_request, &unread) != 0
+      || unread < 0)
+    unread = 0;
+  return queued + static_cast<size_t>(unread);
 }
 
 transport_stats stdio_channel::stats() const {

@@ -76,7 +76,7 @@ public:
 
   void close() override;
 
-  bool peer_caught_up() override;
+  size_t unread_output() override;
 
   // -- properties -------------------------------------------------------------
 

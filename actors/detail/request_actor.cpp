@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 
 #include <boost/json/parse.hpp>
 
@@ -72,7 +73,10 @@ struct request_actor_state {
   /// The response waiting for the client to read the progress before it.
   json::value response;
   bool ok = false;
+  /// When the response goes out anyway, unless the client reads on.
   caf::actor_clock::time_point deadline;
+  /// What the client had not read at the last look.
+  size_t unread = 0;
   caf::timespan pause{};
 
   static inline const char* name = "mcp_request";
@@ -92,6 +96,22 @@ void complete(request_actor_type* self) {
     self->send(session, request_done_atom::value, job->ctx.id());
 }
 
+/// Returns whether the held response should wait longer for the client to
+/// read the progress sent before it: while unread output remains and the
+/// client either keeps reading or has not been idle for the settle limit.
+bool keep_settling(request_actor_type* self) {
+  auto& st = self->state;
+  auto& link = *st.job->link;
+  auto unread = link.out->unread_output();
+  if (unread == 0)
+    return false;
+  auto now = self->clock().now();
+  if (unread < st.unread)
+    st.deadline = now + link.progress_settle_limit;
+  st.unread = unread;
+  return now < st.deadline;
+}
+
 caf::behavior request_actor(request_actor_type* self) {
   return {
     [self](run_atom, std::shared_ptr<request_job>& job) {
@@ -99,13 +119,16 @@ caf::behavior request_actor(request_actor_type* self) {
       st.job = std::move(job);
       auto& link = *st.job->link;
       st.response = compute(*st.job, st.ok);
-      auto limit = link.progress_settle_limit;
-      if (!st.response.is_null() && limit > caf::timespan{0}
-          && st.job->state->progress_sent() && !link.out->peer_caught_up()) {
-        st.deadline = self->clock().now() + limit;
-        st.pause = std::chrono::microseconds(50);
-        self->delayed_send(self, st.pause, settle_atom::value);
-        return;
+      if (!st.response.is_null()
+          && link.progress_settle_limit > caf::timespan{0}
+          && st.job->state->progress_sent()) {
+        st.deadline = self->clock().now() + link.progress_settle_limit;
+        st.unread = std::numeric_limits<size_t>::max();
+        if (keep_settling(self)) {
+          st.pause = std::chrono::microseconds(50);
+          self->delayed_send(self, st.pause, settle_atom::value);
+          return;
+        }
       }
       complete(self);
     },
@@ -113,8 +136,7 @@ caf::behavior request_actor(request_actor_type* self) {
       auto& st = self->state;
       if (!st.job)
         return;
-      if (!st.job->link->out->peer_caught_up()
-          && self->clock().now() < st.deadline) {
+      if (keep_settling(self)) {
         st.pause = std::min<caf::timespan>(st.pause * 2,
                                            std::chrono::milliseconds(2));
         self->delayed_send(self, st.pause, settle_atom::value);

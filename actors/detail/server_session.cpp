@@ -1,11 +1,10 @@
 #include "actors/detail/server_session.hpp"
 
-#include <cstdio>
-#include <poll.h>
-#include <unistd.h>
 #include <algorithm>
 #include <deque>
+#include <poll.h>
 #include <set>
+#include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -42,11 +41,11 @@ using protocol::request_id;
 using transports::inbound_atom;
 
 using call_timer_atom = caf::atom_constant<caf::atom("mcp_ctimer")>;
+using drain_atom = caf::atom_constant<caf::atom("mcp_drain")>;
 
 /// Bounds of what bad input may write to stderr.
 constexpr size_t max_log_lines = 20;
 constexpr size_t max_log_line = 300;
-using drain_atom = caf::atom_constant<caf::atom("mcp_drain")>;
 
 /// A request running in a request actor.
 struct running_request {
@@ -218,14 +217,12 @@ void arm(session_actor* self, caf::actor_clock::time_point at) {
                          call_timer_atom::value);
 }
 
-/// Ends a request to the client with `err`; tells the client to stop
-/// working on it unless it answered.
-void end_call(session_actor* self, int64_t id, const caf::error& err,
-              bool tell_client) {
+/// Removes the request to the client with id `id` from the books.
+std::optional<client_call> take_call(session_actor* self, int64_t id) {
   auto& st = self->state;
   auto i = st.calls.find(id);
   if (i == st.calls.end())
-    return;
+    return std::nullopt;
   auto call = std::move(i->second);
   st.calls.erase(i);
   st.deadlines.erase({call.deadline, id});
@@ -233,10 +230,20 @@ void end_call(session_actor* self, int64_t id, const caf::error& err,
     auto& ids = r->second.calls;
     ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
   }
-  if (tell_client && st.stage != phase::closed)
+  return call;
+}
+
+/// Ends a request to the client with `err`; tells the client to stop
+/// working on it unless it answered.
+void end_call(session_actor* self, int64_t id, const caf::error& err,
+              bool tell_client) {
+  auto call = take_call(self, id);
+  if (!call)
+    return;
+  if (tell_client && self->state.stage != phase::closed)
     notify(self, methods::cancelled,
            json::object{{"requestId", id}, {"reason", describe(err)}});
-  call.promise.deliver(err);
+  call->promise.deliver(err);
 }
 
 void on_client_call(session_actor* self, outgoing_request& req) {
@@ -282,18 +289,10 @@ void on_client_response(session_actor* self,
     return;
   }
   auto id = i->first;
-  if (in.kind == protocol::message_kind::result) {
-    auto call = std::move(i->second);
-    st.calls.erase(i);
-    st.deadlines.erase({call.deadline, id});
-    if (auto r = st.running.find(call.parent); r != st.running.end()) {
-      auto& ids = r->second.calls;
-      ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
-    }
-    call.promise.deliver(own(*in.result));
-    return;
-  }
-  end_call(self, id, make_server_error(*in.error), false);
+  if (in.kind == protocol::message_kind::result)
+    take_call(self, id)->promise.deliver(own(*in.result));
+  else
+    end_call(self, id, make_server_error(*in.error), false);
 }
 
 void on_call_timer(session_actor* self) {
@@ -386,6 +385,19 @@ void abandon(session_actor* self, const request_id& id, request_state& state,
   reply_error(self, batch, id, error_code::internal_error, why);
 }
 
+/// Counts request `id` off its batch without a response (it was cancelled
+/// or died unanswered); sends the batch if it was the last one open.
+void count_off_batch(session_actor* self, const request_id& id) {
+  auto& st = self->state;
+  auto b = st.batched.find(id);
+  if (b == st.batched.end())
+    return;
+  auto batch = b->second;
+  st.batched.erase(b);
+  if (--batch->outstanding == 0 && !batch->responses.empty())
+    st.link->out->send(json::value(std::move(batch->responses)));
+}
+
 /// Forgets request `id` (answered, cancelled, or its actor died); starts
 /// waiting requests in its place.
 void end_request(session_actor* self, const request_id& id) {
@@ -398,14 +410,7 @@ void end_request(session_actor* self, const request_id& id) {
                make_error(errc::cancelled, "the request ended"), true);
     st.running.erase(r);
   }
-  if (auto b = st.batched.find(id); b != st.batched.end()) {
-    // A batched request that was cancelled or died without answering still
-    // counts off its batch.
-    auto batch = b->second;
-    st.batched.erase(b);
-    if (--batch->outstanding == 0 && !batch->responses.empty())
-      st.link->out->send(json::value(std::move(batch->responses)));
-  }
+  count_off_batch(self, id);
   while (!st.waiting.empty()
          && st.running.size() < st.settings->options.max_concurrent_requests) {
     auto w = std::move(st.waiting.front());
@@ -478,12 +483,7 @@ void cancel_request(session_actor* self, const request_id& id,
       st.waiting.erase(i);
       st.waiting_ids.erase(id);
       ++st.stats.cancelled;
-      if (auto b = st.batched.find(id); b != st.batched.end()) {
-        auto batch = b->second;
-        st.batched.erase(b);
-        if (--batch->outstanding == 0 && !batch->responses.empty())
-          st.link->out->send(json::value(std::move(batch->responses)));
-      }
+      count_off_batch(self, id);
       return;
     }
 }
@@ -505,7 +505,8 @@ void finish(session_actor* self, caf::error reason) {
   st.waiting.clear();
   st.waiting_ids.clear();
   for (auto& w : waiting)
-    abandon(self, w.id, *w.job->state, "the session ended before the request ran");
+    abandon(self, w.id, *w.job->state,
+            "the session ended before the request ran");
   for (auto& kvp : st.running) {
     abandon(self, kvp.first, *kvp.second.state,
             "the session ended before the request did");

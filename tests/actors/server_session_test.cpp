@@ -42,8 +42,8 @@ namespace {
 struct recording_channel : mcp::transports::channel {
   std::vector<json::value> sent;
   bool closed = false;
-  /// What `peer_caught_up` says.
-  bool caught_up = true;
+  /// What `unread_output` says.
+  size_t unread = 0;
 
   bool send(const json::value& msg) override {
     if (closed)
@@ -56,8 +56,8 @@ struct recording_channel : mcp::transports::channel {
     closed = true;
   }
 
-  bool peer_caught_up() override {
-    return caught_up;
+  size_t unread_output() override {
+    return unread;
   }
 };
 
@@ -732,7 +732,7 @@ CAF_TEST(waiting calls refuse outside dedicated handlers) {
 
 CAF_TEST(a response waits for the client to read the progress before it) {
   initialize();
-  out->caught_up = false;
+  out->unread = 100;
   request(1, "tools/call",
           R"({"name":"progress","_meta":{"progressToken":"tok"}})");
   CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 3u);
@@ -741,14 +741,36 @@ CAF_TEST(a response waits for the client to read the progress before it) {
   sched.trigger_timeout();
   consume_messages();
   CAF_CHECK(answers(1).empty());
-  out->caught_up = true;
+  out->unread = 0;
   sched.trigger_timeout();
   consume_messages();
   CAF_CHECK_EQUAL(answers(1).size(), 1u);
   // Without progress, nothing waits.
-  out->caught_up = false;
+  out->unread = 100;
   request(2, "tools/call", R"({"name":"progress"})");
   CAF_CHECK_EQUAL(answers(2).size(), 1u);
+}
+
+CAF_TEST(a response waits as long as the client keeps reading) {
+  auto def = test_server(runs);
+  def.options.progress_settle_limit = std::chrono::milliseconds(5);
+  out = std::make_shared<recording_channel>();
+  start(std::move(def));
+  initialize();
+  out->unread = 100000;
+  request(1, "tools/call",
+          R"({"name":"progress","_meta":{"progressToken":"tok"}})");
+  // Far past the limit, but the client reads on: the response waits.
+  for (int i = 0; i < 100; ++i) {
+    out->unread -= 500;
+    sched.trigger_timeout();
+    consume_messages();
+  }
+  CAF_CHECK(answers(1).empty());
+  out->unread = 0;
+  sched.trigger_timeout();
+  consume_messages();
+  CAF_CHECK_EQUAL(answers(1).size(), 1u);
 }
 
 CAF_TEST(a response gives up waiting for an unread client after a while) {
@@ -757,7 +779,7 @@ CAF_TEST(a response gives up waiting for an unread client after a while) {
   out = std::make_shared<recording_channel>();
   start(std::move(def));
   initialize();
-  out->caught_up = false;
+  out->unread = 100;
   request(1, "tools/call",
           R"({"name":"progress","_meta":{"progressToken":"tok"}})");
   CAF_CHECK(answers(1).empty());
