@@ -14,7 +14,6 @@
 #include "actors/error.hpp"
 #include "actors/server_messages.hpp"
 #include "protocol/elicitation_form.hpp"
-#include "protocol/json_number.hpp"
 #include "protocol/json_schema.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/methods.hpp"
@@ -71,31 +70,12 @@ caf::actor_system& request_context::system() const noexcept {
 caf::error request_context::report_progress(double progress,
                                             std::optional<double> total,
                                             std::string_view message) {
-  if (!std::isfinite(progress) || (total && !std::isfinite(*total)))
-    return make_error(errc::invalid_argument,
-                      "progress and total must be finite numbers");
-  double last = 0;
-  if (!state_->advance_progress(progress, last)) {
-    return make_error(errc::invalid_argument,
-                      "progress must increase: "
-                        + protocol::format_number(progress)
-                        + " is not more than the previous "
-                        + protocol::format_number(last));
-  }
-  if (!token_ || !state_->is_running())
-    return caf::none;
-  json::object params;
-  params.reserve(4);
-  params.emplace("progressToken", token_->to_json());
-  params.emplace("progress", protocol::json_number(progress));
-  if (total)
-    params.emplace("total", protocol::json_number(*total));
-  if (!message.empty() && link_->protocol_version >= "2025-03-26")
-    params.emplace("message", message);
-  link_->out->post(
-    protocol::make_notification(methods::progress, std::move(params)));
-  state_->note_progress_sent();
-  return caf::none;
+  return progress_reporter{link_, state_, token_}.report(progress, total,
+                                                         message);
+}
+
+progress_reporter request_context::progress() const {
+  return progress_reporter{link_, state_, token_};
 }
 
 bool request_context::log(protocol::log_level level, json::value data,

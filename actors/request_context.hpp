@@ -14,6 +14,7 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
+#include "actors/progress_reporter.hpp"
 #include "actors/server_definition.hpp"
 #include "protocol/json_key.hpp"
 #include "protocol/lifecycle.hpp"
@@ -118,6 +119,11 @@ public:
   caf::error report_progress(double progress,
                              std::optional<double> total = std::nullopt,
                              std::string_view message = {});
+
+  /// Returns a reporter of progress for this request that other actors or
+  /// threads may use (and copy) while the request runs, e.g. a worker the
+  /// handler delegates to.
+  progress_reporter progress() const;
 
   /// Sends `notifications/message` if `level` is at least the session's
   /// level (see `logging/setLevel`); returns whether it was sent.

@@ -1,8 +1,7 @@
 #include "protocol/json_number.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 namespace mcp::protocol {
 
@@ -23,12 +22,8 @@ std::string format_number(double x) {
   if (std::isfinite(x) && std::trunc(x) == x && std::fabs(x) <= exact_limit)
     return std::to_string(static_cast<int64_t>(x));
   char buf[32];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof(buf), "%.*g", precision, x);
-    if (std::strtod(buf, nullptr) == x)
-      break;
-  }
-  return buf;
+  auto res = std::to_chars(buf, buf + sizeof(buf), x);
+  return std::string(buf, res.ptr);
 }
 
 } // namespace mcp::protocol

@@ -10,7 +10,8 @@ namespace mcp::protocol {
 /// whole and fits one (`50`, not `5E1`), else a double.
 boost::json::value json_number(double x);
 
-/// Returns the shortest readable text of `x`: "50", "0.5", "1e+300".
+/// Returns the shortest text of `x` that reads back as `x` and is a JSON
+/// number when `x` is finite: "50", "0.5", "1e+300".
 std::string format_number(double x);
 
 } // namespace mcp::protocol

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include <boost/json/value.hpp>
 
@@ -28,6 +29,11 @@ public:
   /// channel may gather them with others into fewer writes. Keeps the order
   /// with `send` calls of the same thread.
   virtual bool post(const boost::json::value& msg);
+
+  /// Like `post` for a message already serialized: `json_text` is one JSON
+  /// value without a newline, e.g. a notification built without the DOM on
+  /// a hot path.
+  virtual bool post_text(std::string_view json_text);
 
   // -- control ----------------------------------------------------------------
 

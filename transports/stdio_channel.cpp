@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/serializer.hpp>
 
@@ -73,6 +74,12 @@ size_t channel::unread_output() {
 
 bool channel::post(const boost::json::value& msg) {
   return send(msg);
+}
+
+bool channel::post_text(std::string_view json_text) {
+  boost::system::error_code ec;
+  auto msg = boost::json::parse(json_text, ec);
+  return !ec && post(msg);
 }
 
 struct stdio_channel::state {
@@ -378,6 +385,15 @@ bool stdio_channel::send(const boost::json::value& msg) {
 
 bool stdio_channel::post(const boost::json::value& msg) {
   auto& buf = serialize_line(msg);
+  auto res = write_bytes(buf, false);
+  trim(buf);
+  return res;
+}
+
+bool stdio_channel::post_text(std::string_view json_text) {
+  thread_local std::string buf;
+  buf.assign(json_text.data(), json_text.size());
+  buf.push_back('\n');
   auto res = write_bytes(buf, false);
   trim(buf);
   return res;

@@ -74,6 +74,8 @@ public:
 
   bool post(const boost::json::value& msg) override;
 
+  bool post_text(std::string_view json_text) override;
+
   void close() override;
 
   size_t unread_output() override;

@@ -22,10 +22,25 @@ public:
   // -- state transitions ------------------------------------------------------
 
   /// Claims the right to send the response; false if the request was
-  /// cancelled (no response may go out) or answered already.
-  bool try_answer() noexcept {
+  /// cancelled (no response may go out) or answered already. Once it
+  /// returns true, `while_running` runs nothing more, so no progress goes
+  /// out after the response.
+  bool try_answer() {
+    std::lock_guard<std::mutex> guard{mtx_};
     auto expected = static_cast<uint8_t>(running);
     return phase_.compare_exchange_strong(expected, answered);
+  }
+
+  /// Runs `f` if the request still runs, atomically with respect to its
+  /// end; returns whether it ran.
+  template <class F>
+  bool while_running(F f) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (phase_.load() != running)
+      return false;
+    f();
+    progress_sent_ = true;
+    return true;
   }
 
   /// Cancels a running request and wakes its waits; false if it ended.
@@ -58,10 +73,6 @@ public:
     return progress_sent_.load();
   }
 
-  /// Notes that a progress notification went out.
-  void note_progress_sent() noexcept {
-    progress_sent_ = true;
-  }
 
   // -- waiting ----------------------------------------------------------------
 
@@ -78,7 +89,7 @@ public:
   /// Records `value` as the newest progress if it is larger than the last
   /// one; returns the last one otherwise.
   bool advance_progress(double value, double& last) {
-    std::lock_guard<std::mutex> guard{mtx_};
+    std::lock_guard<std::mutex> guard{progress_mtx_};
     last = last_progress_;
     if (!(value > last_progress_))
       return false;
@@ -88,10 +99,10 @@ public:
 
 private:
   bool end(phase how) {
+    std::lock_guard<std::mutex> guard{mtx_};
     auto expected = static_cast<uint8_t>(running);
     if (!phase_.compare_exchange_strong(expected, how))
       return false;
-    std::lock_guard<std::mutex> guard{mtx_};
     cv_.notify_all();
     return true;
   }
@@ -100,6 +111,7 @@ private:
   std::atomic<bool> progress_sent_{false};
   std::mutex mtx_;
   std::condition_variable cv_;
+  std::mutex progress_mtx_;
   double last_progress_ = -std::numeric_limits<double>::infinity();
 };
 

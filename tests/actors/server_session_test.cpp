@@ -80,6 +80,8 @@ mcp::tool make_tool(std::string name, mcp::tool_handler fn,
 /// Counts how often handlers ran.
 struct probe {
   int runs = 0;
+  /// What the "delegate" tool hands out.
+  mcp::progress_reporter reporter;
 };
 
 mcp::server_definition test_server(std::shared_ptr<probe> p) {
@@ -112,6 +114,14 @@ mcp::server_definition test_server(std::shared_ptr<probe> p) {
                       auto err = ctx.report_progress(2, 3);
                       return tool_result::text(err ? mcp::describe(err)
                                                    : "accepted");
+                    }));
+  def.add(make_tool("delegate",
+                    [p](request_context& ctx, const json::object&)
+                      -> caf::expected<tool_result> {
+                      p->reporter = ctx.progress();
+                      auto copy = p->reporter;
+                      copy.report(1, 2);
+                      return tool_result::text("delegated");
                     }));
   def.add(make_tool("log_all",
                     [](request_context& ctx, const json::object&)
@@ -540,6 +550,22 @@ CAF_TEST(progress goes out before the response only with a token) {
   CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 3u);
 }
 
+CAF_TEST(progress reporters work from anywhere until the request ends) {
+  initialize();
+  request(1, "tools/call",
+          R"({"name":"delegate","_meta":{"progressToken":7}})");
+  CAF_CHECK_EQUAL(result(1).at("content").at(0).at("text"), "delegated");
+  auto updates = notifications("notifications/progress");
+  CAF_REQUIRE_EQUAL(updates.size(), 1u);
+  CAF_CHECK_EQUAL(updates[0].at("params").at("progressToken"), 7);
+  // After the response, reports send nothing; copies share the order.
+  CAF_CHECK(!runs->reporter.active());
+  CAF_CHECK(!runs->reporter.report(2, 2));
+  CAF_CHECK(runs->reporter.report(0.5));
+  CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 1u);
+  CAF_CHECK(!mcp::progress_reporter{}.report(1));
+}
+
 CAF_TEST(log messages honour the session level) {
   initialize();
   request(1, "tools/call", R"({"name":"log_all"})");
@@ -813,7 +839,8 @@ CAF_TEST(lists page with opaque cursors) {
     cursor = json::value_to<std::string>(*next);
   }
   CAF_CHECK_EQUAL(names, (std::vector<std::string>{"echo", "fast", "progress",
-                                                   "log_all", "throws", "fails",
+                                                   "delegate", "log_all",
+                                                   "throws", "fails",
                                                    "structured"}));
   request(20, "tools/list", R"({"cursor":"not-a-cursor"})");
   CAF_CHECK_EQUAL(error_code(20), -32602);

@@ -1,0 +1,68 @@
+#include "actors/progress_reporter.hpp"
+
+#include <cmath>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include "actors/detail/request_state.hpp"
+#include "actors/detail/session_link.hpp"
+#include "actors/error.hpp"
+#include "protocol/json_number.hpp"
+#include "protocol/methods.hpp"
+
+namespace mcp {
+
+progress_reporter::progress_reporter(
+  std::shared_ptr<detail::session_link> link,
+  std::shared_ptr<detail::request_state> state,
+  std::optional<protocol::progress_token> token)
+  : link_(std::move(link)), state_(std::move(state)) {
+  if (token) {
+    prefix_ = R"({"jsonrpc":"2.0","method":")";
+    prefix_ += protocol::methods::progress;
+    prefix_ += R"(","params":{"progressToken":)";
+    prefix_ += token->to_json_text();
+    prefix_ += R"(,"progress":)";
+  }
+}
+
+bool progress_reporter::active() const noexcept {
+  return !prefix_.empty() && state_ && state_->is_running();
+}
+
+caf::error progress_reporter::report(double progress,
+                                     std::optional<double> total,
+                                     std::string_view message) const {
+  if (!std::isfinite(progress) || (total && !std::isfinite(*total)))
+    return make_error(errc::invalid_argument,
+                      "progress and total must be finite numbers");
+  if (!state_)
+    return caf::none;
+  double last = 0;
+  if (!state_->advance_progress(progress, last))
+    return make_error(errc::invalid_argument,
+                      "progress must increase: "
+                        + protocol::format_number(progress)
+                        + " is not more than the previous "
+                        + protocol::format_number(last));
+  if (prefix_.empty())
+    return caf::none;
+  thread_local std::string text;
+  text = prefix_;
+  text += protocol::format_number(progress);
+  if (total) {
+    text += R"(,"total":)";
+    text += protocol::format_number(*total);
+  }
+  if (!message.empty() && link_->protocol_version >= "2025-03-26") {
+    text += R"(,"message":)";
+    text += boost::json::serialize(boost::json::string{message});
+  }
+  text += "}}";
+  // Sent while the request runs, and never after its response.
+  state_->while_running([&] { link_->out->post_text(text); });
+  return caf::none;
+}
+
+} // namespace mcp
