@@ -46,19 +46,31 @@ elicitation_form& elicitation_form::text(std::string name,
   return field(std::move(name), std::move(x));
 }
 
-elicitation_form& elicitation_form::number(std::string name,
-                                           std::string description,
-                                           std::optional<double> default_value,
-                                           std::optional<double> minimum,
-                                           std::optional<double> maximum) {
-  auto x = typed("number", description);
+namespace {
+
+template <class T>
+json::object numeric(std::string_view type, const std::string& description,
+                     std::optional<T> default_value, std::optional<T> minimum,
+                     std::optional<T> maximum) {
+  auto x = typed(type, description);
   if (minimum)
     x.emplace("minimum", *minimum);
   if (maximum)
     x.emplace("maximum", *maximum);
   if (default_value)
     x.emplace("default", *default_value);
-  return field(std::move(name), std::move(x));
+  return x;
+}
+
+} // namespace
+
+elicitation_form& elicitation_form::number(std::string name,
+                                           std::string description,
+                                           std::optional<double> default_value,
+                                           std::optional<double> minimum,
+                                           std::optional<double> maximum) {
+  return field(std::move(name), numeric("number", description, default_value,
+                                        minimum, maximum));
 }
 
 elicitation_form& elicitation_form::integer(std::string name,
@@ -66,14 +78,8 @@ elicitation_form& elicitation_form::integer(std::string name,
                                             std::optional<int64_t> default_value,
                                             std::optional<int64_t> minimum,
                                             std::optional<int64_t> maximum) {
-  auto x = typed("integer", description);
-  if (minimum)
-    x.emplace("minimum", *minimum);
-  if (maximum)
-    x.emplace("maximum", *maximum);
-  if (default_value)
-    x.emplace("default", *default_value);
-  return field(std::move(name), std::move(x));
+  return field(std::move(name), numeric("integer", description, default_value,
+                                        minimum, maximum));
 }
 
 elicitation_form& elicitation_form::boolean(std::string name,

@@ -1324,6 +1324,28 @@ private:
     return stop();
   }
 
+  /// Reports a size outside [min, max], e.g. "array has 5 items, more
+  /// than the maximum of 3".
+  bool check_size(bool& ok, const path_segment* at, size_t size,
+                  const std::optional<size_t>& min,
+                  const std::optional<size_t>& max, std::string_view what,
+                  std::string_view unit, std::string_view units) {
+    auto bound = [&](const std::optional<size_t>& limit, bool below,
+                     std::string_view relation) {
+      return limit && (below ? size < *limit : size > *limit)
+             && report(ok, at, [&] {
+                  std::string res{what};
+                  res += " has ";
+                  res += counted(size, unit, units);
+                  res += relation;
+                  res += std::to_string(*limit);
+                  return res;
+                });
+    };
+    return bound(min, true, ", fewer than the minimum of ")
+           || bound(max, false, ", more than the maximum of ");
+  }
+
   bool descend(bool& ok, const node& n, const json::value& x,
                const path_segment* at) {
     if (check(n, x, at))
@@ -1437,21 +1459,10 @@ private:
 
   bool check_string(const node& n, std::string_view x, const path_segment* at,
                     bool& ok) {
-    if (n.min_length || n.max_length) {
-      auto len = code_points(x);
-      if (n.min_length && len < *n.min_length && report(ok, at, [&] {
-            return "string has " + counted(len, "character", "characters")
-                   + ", fewer than the minimum of "
-                   + std::to_string(*n.min_length);
-          }))
-        return true;
-      if (n.max_length && len > *n.max_length && report(ok, at, [&] {
-            return "string has " + counted(len, "character", "characters")
-                   + ", more than the maximum of "
-                   + std::to_string(*n.max_length);
-          }))
-        return true;
-    }
+    if ((n.min_length || n.max_length)
+        && check_size(ok, at, code_points(x), n.min_length, n.max_length,
+                      "string", "character", "characters"))
+      return true;
     if (n.pat) {
       switch (search(*n.pat, x)) {
         case match_result::yes:
@@ -1475,17 +1486,8 @@ private:
   bool check_array(const node& n, const json::array& xs,
                    const path_segment* at, bool& ok) {
     auto size = xs.size();
-    if (n.min_items && size < *n.min_items && report(ok, at, [&] {
-          return "array has " + counted(size, "item", "items")
-                 + ", fewer than the minimum of "
-                 + std::to_string(*n.min_items);
-        }))
-      return true;
-    if (n.max_items && size > *n.max_items && report(ok, at, [&] {
-          return "array has " + counted(size, "item", "items")
-                 + ", more than the maximum of "
-                 + std::to_string(*n.max_items);
-        }))
+    if (check_size(ok, at, size, n.min_items, n.max_items, "array", "item",
+                   "items"))
       return true;
     size_t i = 0;
     for (; i < n.prefix_items.size() && i < size; ++i) {
@@ -1586,18 +1588,8 @@ private:
   bool check_object(const node& n, const json::value& x,
                     const path_segment* at, bool& ok) {
     auto& obj = x.get_object();
-    auto size = obj.size();
-    if (n.min_properties && size < *n.min_properties && report(ok, at, [&] {
-          return "object has " + counted(size, "property", "properties")
-                 + ", fewer than the minimum of "
-                 + std::to_string(*n.min_properties);
-        }))
-      return true;
-    if (n.max_properties && size > *n.max_properties && report(ok, at, [&] {
-          return "object has " + counted(size, "property", "properties")
-                 + ", more than the maximum of "
-                 + std::to_string(*n.max_properties);
-        }))
+    if (check_size(ok, at, obj.size(), n.min_properties, n.max_properties,
+                   "object", "property", "properties"))
       return true;
     for (auto name : n.required) {
       if (!obj.contains(name)) {

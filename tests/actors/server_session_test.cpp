@@ -221,6 +221,17 @@ struct fixture : test_coordinator_fixture<mcp::test::config> {
     session = open(out);
   }
 
+  /// Starts the test server again with changed options, on a fresh channel,
+  /// and initializes a session.
+  template <class F>
+  void restart_with(F change_options) {
+    auto def = test_server(runs);
+    change_options(def.options);
+    out = std::make_shared<recording_channel>();
+    start(std::move(def));
+    initialize();
+  }
+
   caf::actor open(std::shared_ptr<recording_channel> channel) {
     self->send(server, mcp::open_session_atom::value,
                std::shared_ptr<mcp::transports::channel>{channel});
@@ -666,12 +677,10 @@ CAF_TEST(the end of input lets running requests finish then closes) {
 }
 
 CAF_TEST(requests beyond the limits wait and then are refused) {
-  auto def = test_server(runs);
-  def.options.max_concurrent_requests = 1;
-  def.options.max_waiting_requests = 2;
-  out = std::make_shared<recording_channel>();
-  start(std::move(def));
-  initialize();
+  restart_with([](mcp::server_options& o) {
+    o.max_concurrent_requests = 1;
+    o.max_waiting_requests = 2;
+  });
   for (int id = 1; id <= 4; ++id) {
     hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
                            + R"(,"method":"tools/call",
@@ -692,11 +701,9 @@ CAF_TEST(requests beyond the limits wait and then are refused) {
 }
 
 CAF_TEST(requests still waiting at the end of input run and answer) {
-  auto def = test_server(runs);
-  def.options.max_concurrent_requests = 1;
-  out = std::make_shared<recording_channel>();
-  start(std::move(def));
-  initialize();
+  restart_with([](mcp::server_options& o) {
+    o.max_concurrent_requests = 1;
+  });
   for (int id = 1; id <= 3; ++id)
     hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
                            + R"(,"method":"tools/call",
@@ -709,11 +716,9 @@ CAF_TEST(requests still waiting at the end of input run and answer) {
 }
 
 CAF_TEST(a session shut down answers what is open with errors) {
-  auto def = test_server(runs);
-  def.options.max_concurrent_requests = 1;
-  out = std::make_shared<recording_channel>();
-  start(std::move(def));
-  initialize();
+  restart_with([](mcp::server_options& o) {
+    o.max_concurrent_requests = 1;
+  });
   for (int id = 1; id <= 2; ++id)
     hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
                            + R"(,"method":"tools/call",
@@ -778,11 +783,9 @@ CAF_TEST(a response waits for the client to read the progress before it) {
 }
 
 CAF_TEST(a response waits as long as the client keeps reading) {
-  auto def = test_server(runs);
-  def.options.progress_settle_limit = std::chrono::milliseconds(5);
-  out = std::make_shared<recording_channel>();
-  start(std::move(def));
-  initialize();
+  restart_with([](mcp::server_options& o) {
+    o.progress_settle_limit = std::chrono::milliseconds(5);
+  });
   out->unread = 100000;
   request(1, "tools/call",
           R"({"name":"progress","_meta":{"progressToken":"tok"}})");
@@ -800,11 +803,9 @@ CAF_TEST(a response waits as long as the client keeps reading) {
 }
 
 CAF_TEST(a response gives up waiting for an unread client after a while) {
-  auto def = test_server(runs);
-  def.options.progress_settle_limit = std::chrono::milliseconds(5);
-  out = std::make_shared<recording_channel>();
-  start(std::move(def));
-  initialize();
+  restart_with([](mcp::server_options& o) {
+    o.progress_settle_limit = std::chrono::milliseconds(5);
+  });
   out->unread = 100;
   request(1, "tools/call",
           R"({"name":"progress","_meta":{"progressToken":"tok"}})");
@@ -819,11 +820,9 @@ CAF_TEST(a response gives up waiting for an unread client after a while) {
 // -- lists, resources, prompts, completion ------------------------------------
 
 CAF_TEST(lists page with opaque cursors) {
-  auto def = test_server(runs);
-  def.options.page_size = 3;
-  out = std::make_shared<recording_channel>();
-  start(std::move(def));
-  initialize();
+  restart_with([](mcp::server_options& o) {
+    o.page_size = 3;
+  });
   std::vector<std::string> names;
   std::string cursor;
   for (int id = 1; id < 10; ++id) {

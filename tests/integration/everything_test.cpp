@@ -187,17 +187,10 @@ CAF_TEST(long running operation reports progress to a subscriber actor) {
   opts.progress_subscribers.push_back(subscriber);
   ok(api->call_tool("trigger-long-running-operation", long_running_args(),
                     opts));
-  std::vector<mcp::progress_update> updates;
-  bool done = false;
-  for (int i = 0; i < 6 && !done; ++i)
-    subscriber->receive(
-      [&](mcp::progress_update& x) { updates.push_back(std::move(x)); },
-      [&](mcp::progress_done& x) {
-        done = true;
-        CAF_CHECK(x.outcome == mcp::progress_outcome::completed);
-      },
-      caf::after(10s) >> [] { CAF_FAIL("no progress message"); });
-  CAF_CHECK(done);
+  auto got = mcp::test::receive_progress(subscriber, 6);
+  CAF_REQUIRE(got.done);
+  CAF_CHECK(got.done->outcome == mcp::progress_outcome::completed);
+  auto& updates = got.updates;
   check_five_steps(updates, token);
   auto st = api->stats();
   CAF_REQUIRE(static_cast<bool>(st));

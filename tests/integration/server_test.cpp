@@ -261,17 +261,10 @@ CAF_TEST(progress reaches a subscriber actor in order) {
                                   json::object{{"duration", 0.25}, {"steps", 5}},
                                   opts));
   CAF_CHECK(text_of(result).find("completed") != std::string::npos);
-  std::vector<mcp::progress_update> updates;
-  bool done = false;
-  for (int i = 0; i < 6 && !done; ++i)
-    subscriber->receive(
-      [&](mcp::progress_update& x) { updates.push_back(std::move(x)); },
-      [&](mcp::progress_done& x) {
-        done = true;
-        CAF_CHECK(x.outcome == mcp::progress_outcome::completed);
-      },
-      caf::after(10s) >> [] { CAF_FAIL("no progress message"); });
-  CAF_CHECK(done);
+  auto got = mcp::test::receive_progress(subscriber, 6);
+  CAF_REQUIRE(got.done);
+  CAF_CHECK(got.done->outcome == mcp::progress_outcome::completed);
+  auto& updates = got.updates;
   CAF_REQUIRE_EQUAL(updates.size(), 5u);
   for (size_t i = 0; i < updates.size(); ++i) {
     CAF_CHECK_EQUAL(updates[i].progress, static_cast<double>(i + 1));

@@ -12,6 +12,9 @@
 
 #include <boost/json/value.hpp>
 
+#include <caf/optional.hpp>
+#include <caf/scoped_actor.hpp>
+
 #include "actors/messages.hpp"
 
 namespace mcp::test {
@@ -54,5 +57,30 @@ struct progress_record {
                        [this] { return !ends.empty(); });
   }
 };
+
+/// What a subscriber actor received for one progress subscription.
+struct progress_messages {
+  std::vector<mcp::progress_update> updates;
+  /// The final message, if it came.
+  caf::optional<mcp::progress_done> done;
+};
+
+/// Receives the messages of one progress subscription until its final
+/// `progress_done`, at most `max_messages` of them, waiting 10 s at most for
+/// each.
+inline progress_messages receive_progress(caf::scoped_actor& subscriber,
+                                          size_t max_messages) {
+  progress_messages res;
+  for (size_t i = 0; i < max_messages && !res.done; ++i) {
+    auto timed_out = false;
+    subscriber->receive(
+      [&](mcp::progress_update& x) { res.updates.push_back(std::move(x)); },
+      [&](mcp::progress_done& x) { res.done = std::move(x); },
+      caf::after(std::chrono::seconds(10)) >> [&] { timed_out = true; });
+    if (timed_out)
+      break;
+  }
+  return res;
+}
 
 } // namespace mcp::test
