@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
@@ -57,6 +58,12 @@ boost::json::value make_notification(std::string_view method,
 
 /// Makes a successful response.
 boost::json::value make_result(const request_id& id, boost::json::value result);
+
+/// Appends the text of the successful response to `id` with `result` to
+/// `out`: the same JSON as `make_result` serializes to, without building the
+/// envelope.
+void append_result_text(std::string& out, const request_id& id,
+                        const boost::json::value& result);
 
 /// Makes an error response; a missing id becomes `null`.
 boost::json::value make_error(const std::optional<request_id>& id,

@@ -30,9 +30,12 @@ public:
   /// with `send` calls of the same thread.
   virtual bool post(const boost::json::value& msg);
 
-  /// Like `post` for a message already serialized: `json_text` is one JSON
-  /// value without a newline, e.g. a notification built without the DOM on
-  /// a hot path.
+  /// Like `send` for a message already serialized: `json_text` is one JSON
+  /// value without a newline, e.g. a response built without the DOM on a
+  /// hot path.
+  virtual bool send_text(std::string_view json_text);
+
+  /// Like `post` for a message already serialized.
   virtual bool post_text(std::string_view json_text);
 
   // -- control ----------------------------------------------------------------

@@ -76,6 +76,12 @@ bool channel::post(const boost::json::value& msg) {
   return send(msg);
 }
 
+bool channel::send_text(std::string_view json_text) {
+  boost::system::error_code ec;
+  auto msg = boost::json::parse(json_text, ec);
+  return !ec && send(msg);
+}
+
 bool channel::post_text(std::string_view json_text) {
   boost::system::error_code ec;
   auto msg = boost::json::parse(json_text, ec);
@@ -390,11 +396,19 @@ bool stdio_channel::post(const boost::json::value& msg) {
   return res;
 }
 
+bool stdio_channel::send_text(std::string_view json_text) {
+  return write_line(json_text, true);
+}
+
 bool stdio_channel::post_text(std::string_view json_text) {
+  return write_line(json_text, false);
+}
+
+bool stdio_channel::write_line(std::string_view json_text, bool urgent) {
   thread_local std::string buf;
   buf.assign(json_text.data(), json_text.size());
   buf.push_back('\n');
-  auto res = write_bytes(buf, false);
+  auto res = write_bytes(buf, urgent);
   trim(buf);
   return res;
 }

@@ -74,6 +74,8 @@ public:
 
   bool post(const boost::json::value& msg) override;
 
+  bool send_text(std::string_view json_text) override;
+
   bool post_text(std::string_view json_text) override;
 
   void close() override;
@@ -96,6 +98,8 @@ private:
   stdio_channel(caf::actor_system& sys, stdio_channel_config cfg);
 
   void read_loop();
+
+  bool write_line(std::string_view json_text, bool urgent);
 
   bool write_bytes(std::string_view bytes, bool urgent);
 

@@ -28,8 +28,8 @@ namespace json = boost::json;
 
 using settle_atom = caf::atom_constant<caf::atom("mcp_settle")>;
 
-/// Runs the handler; returns the response, or null if the request was
-/// cancelled before it ran.
+/// Runs the handler; returns the result (`ok`) or the error response, or
+/// null if the request was cancelled before it ran.
 json::value compute(request_job& job, bool& ok) {
   ok = false;
   if (!job.state->is_running())
@@ -40,7 +40,7 @@ json::value compute(request_job& job, bool& ok) {
     if (!res)
       return error_response(id, res.error());
     ok = true;
-    return protocol::make_result(id, std::move(*res));
+    return std::move(*res);
   } catch (const std::exception& e) {
     return protocol::make_error(id, protocol::error_code::internal_error,
                                 std::string{"handler failed: "} + e.what());
@@ -50,20 +50,33 @@ json::value compute(request_job& job, bool& ok) {
   }
 }
 
-/// Sends the response unless the request was cancelled meanwhile (then no
-/// response may go out, as the spec asks).
+/// Sends the response (the result if `ok`, else the error response) unless
+/// the request was cancelled meanwhile: then no response may go out, as the
+/// spec asks.
 void deliver(caf::event_based_actor* self, request_job& job,
-             json::value response, bool ok) {
+             json::value payload, bool ok) {
   if (!job.state->try_answer())
     return;
   ++(ok ? job.link->results : job.link->errors);
+  auto& id = job.ctx.id();
   if (job.answer_to_session) {
     if (auto session = caf::actor_cast<caf::actor>(job.link->session))
-      self->send(session, answer_atom::value, job.ctx.id(),
-                 std::move(response));
+      self->send(session, answer_atom::value, id,
+                 ok ? protocol::make_result(id, std::move(payload))
+                    : std::move(payload));
     return;
   }
-  job.link->out->send(response);
+  if (!ok) {
+    job.link->out->send(payload);
+    return;
+  }
+  // Results are the hot path: written without building the envelope.
+  thread_local std::string text;
+  text.clear();
+  protocol::append_result_text(text, id, payload);
+  job.link->out->send_text(text);
+  if (text.capacity() > (1u << 20))
+    std::string{}.swap(text);
 }
 
 /// What a request actor works on.

@@ -1,6 +1,9 @@
 #define CAF_SUITE protocol.jsonrpc
 #include <caf/test/unit_test.hpp>
 
+#include <string>
+#include <vector>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -105,4 +108,20 @@ CAF_TEST(progress tokens merge into existing meta) {
   json::value bad = json::parse(R"({"_meta":{"progressToken":1.5}})");
   CAF_CHECK(!progress_token_of(&bad).has_value());
   CAF_CHECK(!progress_token_of(nullptr).has_value());
+}
+
+CAF_TEST(result text matches the serialized envelope) {
+  auto big = json::parse(R"({"content":[{"type":"text","text":")"
+                         + std::string(3000, 'x') + R"("}],"n":-1.5})");
+  std::vector<request_id> ids{request_id{-7}, request_id{"q\"\\\n1"},
+                              request_id{int64_t{1} << 53}};
+  for (auto& id : ids) {
+    for (auto* result : {&big, static_cast<json::value*>(nullptr)}) {
+      json::value payload = result ? *result : json::value{json::object{}};
+      std::string text = "prefix";
+      append_result_text(text, id, payload);
+      CAF_CHECK_EQUAL(text,
+                      "prefix" + json::serialize(make_result(id, payload)));
+    }
+  }
 }
