@@ -9,6 +9,8 @@
 #            ts_bench_server.mjs: the same tools)
 #   pairs    caf-mcp client + caf-mcp server vs TypeScript client +
 #            TypeScript server
+#   alone    each server under pipelined calls from a client that costs
+#            ~nothing (server_load.py)
 #
 # Prints every figure and the ratios (caf-mcp / TypeScript; for spawn,
 # TypeScript / caf-mcp, so that above 1 means caf-mcp is better).
@@ -61,4 +63,12 @@ ratio caf-client-c-server ts-client-c-server
 ratio ts-client-caf-server ts-client-ts-server
 ratio caf-client-caf-server caf-client-ts-server
 ratio caf-client-caf-server ts-client-ts-server
+load_calls=100000
+[ "${1:-}" = --quick ] && load_calls=10000
+for name in caf ts; do
+  echo "== $name-server-alone"
+  if [ $name = caf ]; then server=("${caf_server[@]}"); else server=("${ts_server[@]}"); fi
+  python3 bench/server_load.py --calls $load_calls -- "${server[@]}" | tee "$out/$name-server-alone"
+done
+ratio caf-server-alone ts-server-alone
 rm -rf "$out"
