@@ -555,7 +555,7 @@ CAF_TEST(progress goes out before the response only with a token) {
   auto text = json::value_to<std::string>(
     result(1).at("content").at(0).at("text"));
   CAF_CHECK(text.find("progress must increase") != std::string::npos);
-  CAF_CHECK(&out->sent.back() != nullptr);
+  CAF_REQUIRE(!out->sent.empty());
   CAF_CHECK(out->sent.back().as_object().contains("result"));
   request(2, "tools/call", R"({"name":"progress"})");
   CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 3u);

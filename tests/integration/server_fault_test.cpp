@@ -19,6 +19,8 @@
 
 #include "transports/child_process.hpp"
 
+#include "tests/integration/support.hpp"
+
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using mcp::transports::child_process;
@@ -134,6 +136,17 @@ struct fixture {
   }
 
   /// Returns how many received messages are responses with `id`.
+  /// Whether the fixture's counter `key` reaches `value` within 5 s.
+  bool fixture_counter_reaches(std::string_view key, int64_t value) {
+    return mcp::test::fixture_counter_reaches(
+      [&] {
+        line(R"({"jsonrpc":"2.0","id":"stats","method":"tools/call",
+                 "params":{"name":"fixture_stats"}})");
+        return response("stats").at("result").at("structuredContent");
+      },
+      key, value);
+  }
+
   size_t responses_with_id(const json::value& id) const {
     size_t res = 0;
     for (auto& msg : received)
@@ -227,17 +240,12 @@ CAF_TEST(an id in use is refused and a cancelled request stays silent) {
            "params":{"name":"wait","arguments":{"seconds":30}}})");
   CAF_CHECK_EQUAL(error_of(R"({"jsonrpc":"2.0","id":50,"method":"ping"})", 50),
                   -32600);
+  // Cancels once the handler runs; it stops (the fixture counts both) and
+  // no response comes.
+  CAF_CHECK(fixture_counter_reaches("started", 1));
   line(R"({"jsonrpc":"2.0","method":"notifications/cancelled",
            "params":{"requestId":50,"reason":"test"}})");
-  // The handler stops (the fixture counts it) and no response comes.
-  for (int i = 0; i < 500; ++i) {
-    line(R"({"jsonrpc":"2.0","id":51,"method":"tools/call",
-             "params":{"name":"fixture_stats"}})");
-    auto stats = response(51);
-    if (stats.at("result").at("structuredContent").at("cancelled") == 1)
-      break;
-    std::this_thread::sleep_for(10ms);
-  }
+  CAF_CHECK(fixture_counter_reaches("cancelled", 1));
   check_alive(52);
   CAF_CHECK_EQUAL(responses_with_id(50), 1u);
 }

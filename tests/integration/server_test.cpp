@@ -142,13 +142,9 @@ struct fixture {
 
   /// Polls the fixture's counters until `key` reaches `value` (5 s at most).
   bool fixture_counter_reaches(std::string_view key, int64_t value) {
-    for (int i = 0; i < 500; ++i) {
-      auto stats = call("fixture_stats");
-      if (stats.at("structuredContent").at(key).as_int64() >= value)
-        return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return false;
+    return mcp::test::fixture_counter_reaches(
+      [&] { return call("fixture_stats").at("structuredContent"); }, key,
+      value);
   }
 
   /// Subscribes a new scoped actor to server notifications starting with
@@ -281,22 +277,41 @@ CAF_TEST(progress reaches a subscriber actor in order) {
 CAF_TEST(log messages follow the level the client sets) {
   start();
   auto logs = listen("notifications/message");
+  // Receives the next `n` log messages; returns `key` of each one's params.
+  auto next_logs = [&](size_t n, std::string_view key) {
+    std::vector<std::string> res;
+    for (size_t i = 0; i < n; ++i)
+      (*logs)->receive(
+        [&](mcp::server_notification& x) {
+          auto* params = x.params.if_object();
+          auto* field = params ? params->if_contains(key) : nullptr;
+          res.emplace_back(field && field->is_string()
+                             ? field->get_string().c_str()
+                             : "<missing>");
+        },
+        caf::after(10s) >> [] { CAF_FAIL("missing log message"); });
+    return res;
+  };
   ok(api->set_logging_level("warning"));
   CAF_CHECK_EQUAL(text_of(call("log_levels")), "5");
-  std::vector<std::string> levels;
-  for (int i = 0; i < 5; ++i)
-    (*logs)->receive(
-      [&](mcp::server_notification& x) {
-        levels.emplace_back(x.params.at("level").as_string());
-        CAF_CHECK_EQUAL(x.params.at("logger"), "fixture");
-      },
-      caf::after(10s) >> [] { CAF_FAIL("missing log message"); });
-  CAF_CHECK_EQUAL(levels, (std::vector<std::string>{"warning", "error",
-                                                    "critical", "alert",
-                                                    "emergency"}));
+  CAF_CHECK_EQUAL(next_logs(5, "level"),
+                  (std::vector<std::string>{"warning", "error", "critical",
+                                            "alert", "emergency"}));
+  CAF_CHECK_EQUAL(text_of(call("log_levels")), "5");
+  CAF_CHECK_EQUAL(next_logs(5, "logger"),
+                  std::vector<std::string>(5, "fixture"));
   ok(api->set_logging_level("debug"));
   CAF_CHECK_EQUAL(text_of(call("log_levels")), "8");
-  ok(api->call_tool("test_tool_with_logging"));
+  CAF_CHECK_EQUAL(next_logs(8, "level"),
+                  (std::vector<std::string>{"debug", "info", "notice",
+                                            "warning", "error", "critical",
+                                            "alert", "emergency"}));
+  CAF_CHECK_EQUAL(text_of(call("test_tool_with_logging")),
+                  "Tool with logging executed successfully");
+  CAF_CHECK_EQUAL(next_logs(3, "data"),
+                  (std::vector<std::string>{"Tool execution started",
+                                            "Tool processing data",
+                                            "Tool execution completed"}));
 }
 
 CAF_TEST(cancellation stops the handler and sends no response) {

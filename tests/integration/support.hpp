@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -30,6 +31,20 @@ inline bool has_named(const boost::json::value& list, std::string_view key,
   for (auto& x : list.at(key).as_array())
     if (x.at("name").as_string() == name)
       return true;
+  return false;
+}
+
+/// Polls `stats()` (the `structuredContent` of the everything fixture's
+/// `fixture_stats` tool) every 10 ms, 5 s at most, until its counter `key`
+/// reaches `value`; returns whether it did.
+template <class StatsFunction>
+bool fixture_counter_reaches(StatsFunction stats, std::string_view key,
+                             int64_t value) {
+  for (int i = 0; i < 500; ++i) {
+    if (stats().at(key).as_int64() >= value)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return false;
 }
 

@@ -153,6 +153,7 @@ try {
     const sent = text(await client.callTool({ name: "log_levels" }));
     assert.equal(sent, "4");
     await client.ping();
+    assert.deepEqual(logs, ["error", "critical", "alert", "emergency"]);
   });
 
   await client.close();

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <map>
@@ -401,6 +402,11 @@ private:
         continue;
       }
       if (obj.contains("error")) {
+        if (result_type != error_type()) {
+          std::cerr << "emit_server_messages: " << method << " failed: "
+                    << json::serialize(msg) << '\n';
+          std::exit(1);
+        }
         emit(error_type(), msg);
         return nullptr;
       }
