@@ -59,9 +59,9 @@ caf::error progress_reporter::report(double progress,
     text += R"(,"message":)";
     text += boost::json::serialize(boost::json::string{message});
   }
-  text += "}}";
+  text += "}}\n";
   // Sent while the request runs, and never after its response.
-  state_->while_running([&] { link_->out->post_text(text); });
+  state_->while_running([&] { link_->out->post_line(text); });
   return caf::none;
 }
 

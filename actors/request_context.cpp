@@ -36,6 +36,7 @@ request_context::request_context(std::shared_ptr<detail::session_link> link,
   if (auto token = meta_.if_contains("progressToken"))
     if (auto parsed = protocol::progress_token::from_json(*token))
       token_ = std::move(*parsed);
+  progress_ = progress_reporter{link_, state_, token_};
 }
 
 request_context::request_context(request_context&&) noexcept = default;
@@ -70,12 +71,11 @@ caf::actor_system& request_context::system() const noexcept {
 caf::error request_context::report_progress(double progress,
                                             std::optional<double> total,
                                             std::string_view message) {
-  return progress_reporter{link_, state_, token_}.report(progress, total,
-                                                         message);
+  return progress_.report(progress, total, message);
 }
 
 progress_reporter request_context::progress() const {
-  return progress_reporter{link_, state_, token_};
+  return progress_;
 }
 
 bool request_context::log(protocol::log_level level, json::value data,
@@ -83,14 +83,8 @@ bool request_context::log(protocol::log_level level, json::value data,
   if (!link_->logging
       || static_cast<uint8_t>(level) < link_->log_level.load())
     return false;
-  json::object params;
-  params.reserve(3);
-  params.emplace("level", to_string(level));
-  if (!logger.empty())
-    params.emplace("logger", logger);
-  params.emplace("data", std::move(data));
   return link_->out->post(
-    protocol::make_notification(methods::message, std::move(params)));
+    protocol::make_log_message(level, logger, std::move(data)));
 }
 
 bool request_context::sleep_for(caf::timespan duration) {

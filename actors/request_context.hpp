@@ -184,6 +184,8 @@ private:
   std::optional<protocol::progress_token> token_;
   execution exec_;
   std::shared_ptr<detail::request_state> state_;
+  /// Sends this request's progress; made once, copied by `progress()`.
+  progress_reporter progress_;
 };
 
 } // namespace mcp

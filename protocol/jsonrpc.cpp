@@ -1,9 +1,6 @@
 #include "protocol/jsonrpc.hpp"
 
-#include <algorithm>
-
-#include <boost/json/serialize.hpp>
-#include <boost/json/serializer.hpp>
+#include "protocol/json_text.hpp"
 
 namespace mcp::protocol {
 
@@ -133,19 +130,9 @@ boost::json::value make_result(const request_id& id,
 void append_result_text(std::string& out, const request_id& id,
                         const boost::json::value& result) {
   out += R"({"jsonrpc":"2.0","id":)";
-  if (id.is_integer())
-    out += std::to_string(id.as_integer());
-  else
-    out += boost::json::serialize(boost::json::value(id.as_string()));
+  out += id.to_json_text();
   out += R"(,"result":)";
-  boost::json::serializer sr;
-  sr.reset(&result);
-  while (!sr.done()) {
-    auto used = out.size();
-    out.resize(std::max<size_t>(used * 2, used + 512));
-    auto part = sr.read(out.data() + used, out.size() - used);
-    out.resize(used + part.size());
-  }
+  append_json(out, result);
   out += '}';
 }
 

@@ -2,6 +2,11 @@
 
 #include <array>
 
+#include <boost/json/object.hpp>
+
+#include "protocol/jsonrpc.hpp"
+#include "protocol/methods.hpp"
+
 namespace mcp::protocol {
 
 namespace {
@@ -22,6 +27,17 @@ std::optional<log_level> parse_log_level(std::string_view name) noexcept {
     if (names[i] == name)
       return static_cast<log_level>(i);
   return std::nullopt;
+}
+
+boost::json::value make_log_message(log_level level, std::string_view logger,
+                                    boost::json::value data) {
+  boost::json::object params;
+  params.reserve(3);
+  params.emplace("level", to_string(level));
+  if (!logger.empty())
+    params.emplace("logger", logger);
+  params.emplace("data", std::move(data));
+  return make_notification(methods::message, std::move(params));
 }
 
 } // namespace mcp::protocol

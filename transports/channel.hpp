@@ -30,13 +30,13 @@ public:
   /// with `send` calls of the same thread.
   virtual bool post(const boost::json::value& msg);
 
-  /// Like `send` for a message already serialized: `json_text` is one JSON
-  /// value without a newline, e.g. a response built without the DOM on a
-  /// hot path.
-  virtual bool send_text(std::string_view json_text);
+  /// Like `send` for a message already serialized: `line` is one JSON value
+  /// and a newline, e.g. a response built without the DOM on a hot path.
+  virtual bool send_line(std::string_view line);
 
-  /// Like `post` for a message already serialized.
-  virtual bool post_text(std::string_view json_text);
+  /// Like `post` for a message already serialized (`line` as in
+  /// `send_line`).
+  virtual bool post_line(std::string_view line);
 
   // -- control ----------------------------------------------------------------
 

@@ -13,17 +13,15 @@
 #include <thread>
 #include <vector>
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/parser.hpp>
-#include <boost/json/serializer.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/message_id.hpp>
 
+#include "protocol/json_text.hpp"
 #include "transports/inline_execution_unit.hpp"
-#include "transports/line_framer.hpp"
+#include "transports/json_line_reader.hpp"
 
 namespace mcp::transports {
 
@@ -34,14 +32,6 @@ constexpr size_t read_chunk = 64 * 1024;
 /// How much notification output the writer thread waits for, and how long.
 constexpr size_t gather_size = 32 * 1024;
 constexpr auto gather_time = std::chrono::microseconds(50);
-constexpr size_t excerpt_size = 120;
-
-std::string excerpt(std::string_view line) {
-  std::string res{line.substr(0, excerpt_size)};
-  if (line.size() > excerpt_size)
-    res += "...";
-  return res;
-}
 
 std::string errno_text(const char* what, int err) {
   std::string res = what;
@@ -76,47 +66,54 @@ bool channel::post(const boost::json::value& msg) {
   return send(msg);
 }
 
-bool channel::send_text(std::string_view json_text) {
+bool channel::send_line(std::string_view line) {
   boost::system::error_code ec;
-  auto msg = boost::json::parse(json_text, ec);
+  auto msg = boost::json::parse(line, ec);
   return !ec && send(msg);
 }
 
-bool channel::post_text(std::string_view json_text) {
+bool channel::post_line(std::string_view line) {
   boost::system::error_code ec;
-  auto msg = boost::json::parse(json_text, ec);
+  auto msg = boost::json::parse(line, ec);
   return !ec && post(msg);
 }
 
 struct stdio_channel::state {
   state(caf::actor_system& sys, stdio_channel_config cfg)
-    : sys(sys), cfg(cfg), unit(sys),
-      framer(cfg.max_line_size) {
+    : cfg(cfg), unit(sys), reader(cfg.max_line_size) {
     // nop
   }
 
-  caf::actor_system& sys;
+  /// Makes the input thread stop reading.
+  void stop_reading() {
+    closing = true;
+    if (wake_fd >= 0) {
+      uint64_t one = 1;
+      auto n = ::write(wake_fd, &one, sizeof(one));
+      static_cast<void>(n);
+    }
+  }
+
+  /// Retires the output descriptor once output ended and nobody writes.
+  /// Precondition: `mtx` is held.
+  void retire_output_locked() {
+    if (output_closed && !flushing && !output_retired && cfg.close_fds) {
+      output_retired = true;
+      retire_fd(cfg.output_fd);
+    }
+  }
+
   caf::actor owner;
   stdio_channel_config cfg;
   /// Runs the owner and what it wakes on the input thread.
   inline_execution_unit unit;
-  line_framer framer;
-  boost::json::parser parser{boost::json::storage_ptr{},
-                             boost::json::parse_options{256}};
-  /// Messages of the current read.
-  std::vector<boost::json::value> batch;
-  /// The arena of the current read: its messages share one
-  /// reference-counted monotonic resource, freed with the last of them.
-  /// Only this thread allocates from it; the owner copies out what it
-  /// hands on.
-  boost::json::storage_ptr arena;
+  /// Decodes the input. Messages of one read share an arena that only
+  /// this thread allocates from: the owner copies out what it hands on.
+  json_line_reader reader;
   /// Wakes the input thread (close).
   int wake_fd = -1;
   std::atomic<bool> closing{false};
-  std::atomic<uint64_t> messages_in{0};
   std::atomic<uint64_t> messages_out{0};
-  std::atomic<uint64_t> malformed{0};
-  std::atomic<uint64_t> oversized{0};
   // -- guarded by mtx ---------------------------------------------------------
   std::mutex mtx;
   std::condition_variable cv;
@@ -200,42 +197,6 @@ void stdio_channel::read_loop() {
                                            std::forward<decltype(xs)>(xs)...),
                  &st.unit);
   };
-  auto flush_batch = [&] {
-    if (st.batch.empty())
-      return;
-    if (st.batch.size() == 1) {
-      deliver(inbound_atom::value, std::move(st.batch.front()));
-    } else {
-      std::vector<boost::json::value> batch;
-      batch.reserve(st.batch.size());
-      batch.swap(st.batch);
-      deliver(inbound_atom::value, std::move(batch));
-    }
-    st.batch.clear();
-  };
-  auto on_line = [&](std::string_view line) {
-    boost::system::error_code ec;
-    st.parser.reset(st.arena);
-    st.parser.write(line.data(), line.size(), ec);
-    if (ec) {
-      flush_batch();
-      ++st.malformed;
-      deliver(transport_fault{fault_kind::malformed_json,
-                              "malformed JSON (" + ec.message()
-                                + "): " + excerpt(line)});
-      return;
-    }
-    ++st.messages_in;
-    st.batch.push_back(st.parser.release());
-  };
-  auto on_oversized = [&](size_t size) {
-    flush_batch();
-    ++st.oversized;
-    deliver(transport_fault{fault_kind::oversized_line,
-                            "dropped a line of " + std::to_string(size)
-                              + " bytes (limit "
-                              + std::to_string(st.cfg.max_line_size) + ")"});
-  };
   auto cork = [&](bool on) {
     std::unique_lock<std::mutex> guard{st.mtx};
     st.corked = on;
@@ -276,19 +237,14 @@ void stdio_channel::read_loop() {
     }
     cork(true);
     if (n == 0) {
-      st.framer.finish(on_line, on_oversized);
-      flush_batch();
+      st.reader.finish(deliver);
       st.unit.drain();
       cork(false);
       reason = "the client closed its end (end of input)";
       break;
     }
-    st.arena = boost::json::make_shared_resource<
-      boost::json::monotonic_resource>(static_cast<size_t>(n) * 2 + 1024);
-    st.framer.feed(std::string_view{buf.data(), static_cast<size_t>(n)},
-                   on_line, on_oversized);
-    flush_batch();
-    st.arena = {};
+    st.reader.feed(std::string_view{buf.data(), static_cast<size_t>(n)},
+                   deliver);
     st.unit.drain();
     cork(false);
   }
@@ -333,22 +289,11 @@ ptrdiff_t write_some(int fd, std::string_view bytes) {
   return static_cast<ptrdiff_t>(done);
 }
 
-} // namespace
-
-namespace {
-
 /// Serializes `msg` and a newline into a buffer of the calling thread.
 std::string& serialize_line(const boost::json::value& msg) {
-  thread_local boost::json::serializer sr;
   thread_local std::string buf;
-  sr.reset(&msg);
   buf.clear();
-  while (!sr.done()) {
-    auto used = buf.size();
-    buf.resize(std::max<size_t>(used * 2, used + 512));
-    auto part = sr.read(buf.data() + used, buf.size() - used);
-    buf.resize(used + part.size());
-  }
+  protocol::append_json(buf, msg);
   buf.push_back('\n');
   return buf;
 }
@@ -357,10 +302,6 @@ void trim(std::string& buf) {
   if (buf.capacity() > (1u << 20))
     std::string{}.swap(buf);
 }
-
-} // namespace
-
-namespace {
 
 /// Notes what the last write left: inside a line or at its end.
 void note_written(bool& mid_line, std::string_view bytes, size_t written) {
@@ -396,21 +337,12 @@ bool stdio_channel::post(const boost::json::value& msg) {
   return res;
 }
 
-bool stdio_channel::send_text(std::string_view json_text) {
-  return write_line(json_text, true);
+bool stdio_channel::send_line(std::string_view line) {
+  return write_bytes(line, true);
 }
 
-bool stdio_channel::post_text(std::string_view json_text) {
-  return write_line(json_text, false);
-}
-
-bool stdio_channel::write_line(std::string_view json_text, bool urgent) {
-  thread_local std::string buf;
-  buf.assign(json_text.data(), json_text.size());
-  buf.push_back('\n');
-  auto res = write_bytes(buf, urgent);
-  trim(buf);
-  return res;
+bool stdio_channel::post_line(std::string_view line) {
+  return write_bytes(line, false);
 }
 
 bool stdio_channel::write_bytes(std::string_view bytes, bool urgent) {
@@ -491,10 +423,7 @@ void stdio_channel::flush_locked(std::unique_lock<std::mutex>& guard) {
     }
   }
   st.flushing = false;
-  if (st.output_closed && !st.output_retired && st.cfg.close_fds) {
-    st.output_retired = true;
-    retire_fd(st.cfg.output_fd);
-  }
+  st.retire_output_locked();
   st.cv.notify_all();
 }
 
@@ -544,10 +473,7 @@ void stdio_channel::write_loop() {
     }
     st.handoff = false;
     st.flushing = false;
-    if (st.output_closed && !st.output_retired && st.cfg.close_fds) {
-      st.output_retired = true;
-      retire_fd(st.cfg.output_fd);
-    }
+    st.retire_output_locked();
     st.cv.notify_all();
   }
 }
@@ -559,23 +485,13 @@ void stdio_channel::fail_output(std::string why) {
   st.pending.clear();
   if (st.end_reason.empty())
     st.end_reason = std::move(why);
-  st.closing = true;
-  if (st.wake_fd >= 0) {
-    uint64_t one = 1;
-    auto n = ::write(st.wake_fd, &one, sizeof(one));
-    static_cast<void>(n);
-  }
+  st.stop_reading();
   st.cv.notify_all();
 }
 
 void stdio_channel::close() {
   auto& st = *st_;
-  st.closing = true;
-  if (st.wake_fd >= 0) {
-    uint64_t one = 1;
-    auto n = ::write(st.wake_fd, &one, sizeof(one));
-    static_cast<void>(n);
-  }
+  st.stop_reading();
   std::unique_lock<std::mutex> guard{st.mtx};
   if (st.output_closed)
     return;
@@ -599,10 +515,7 @@ void stdio_channel::close() {
   st.pending.clear();
   if (st.saved_output_flags >= 0)
     ::fcntl(st.cfg.output_fd, F_SETFL, st.saved_output_flags);
-  if (!st.flushing && !st.output_retired && st.cfg.close_fds) {
-    st.output_retired = true;
-    retire_fd(st.cfg.output_fd);
-  }
+  st.retire_output_locked();
   st.cv.notify_all();
 }
 
@@ -626,10 +539,10 @@ size_t stdio_channel::unread_output() {
 
 transport_stats stdio_channel::stats() const {
   transport_stats res;
-  res.messages_in = st_->messages_in;
+  res.messages_in = st_->reader.messages_in();
   res.messages_out = st_->messages_out;
-  res.malformed = st_->malformed;
-  res.oversized = st_->oversized;
+  res.malformed = st_->reader.malformed();
+  res.oversized = st_->reader.oversized();
   return res;
 }
 

@@ -74,9 +74,9 @@ public:
 
   bool post(const boost::json::value& msg) override;
 
-  bool send_text(std::string_view json_text) override;
+  bool send_line(std::string_view line) override;
 
-  bool post_text(std::string_view json_text) override;
+  bool post_line(std::string_view line) override;
 
   void close() override;
 
@@ -98,8 +98,6 @@ private:
   stdio_channel(caf::actor_system& sys, stdio_channel_config cfg);
 
   void read_loop();
-
-  bool write_line(std::string_view json_text, bool urgent);
 
   bool write_bytes(std::string_view bytes, bool urgent);
 

@@ -7,9 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
-#include <boost/json/serializer.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
@@ -19,7 +16,8 @@
 #include <caf/sec.hpp>
 #include <caf/send.hpp>
 
-#include "transports/line_framer.hpp"
+#include "protocol/json_text.hpp"
+#include "transports/json_line_reader.hpp"
 #include "transports/messages.hpp"
 
 namespace mcp::transports {
@@ -34,7 +32,6 @@ using flush_atom = caf::atom_constant<caf::atom("mcp_flush")>;
 // the broker alive forever (a reference cycle through its closed mailbox).
 
 constexpr size_t read_chunk = 64 * 1024;
-constexpr size_t excerpt_size = 120;
 
 enum class phase {
   /// Running normally.
@@ -52,9 +49,7 @@ enum class phase {
 struct state {
   stdio_transport_config cfg;
   std::optional<child_process> child;
-  std::optional<line_framer> framer;
-  boost::json::parser parser{boost::json::storage_ptr{},
-                             boost::json::parse_options{256}};
+  std::optional<json_line_reader> reader;
   caf::actor owner;
   /// Writes to the child's stdin.
   caf::io::connection_handle to_child;
@@ -73,11 +68,6 @@ struct state {
   caf::actor_clock::time_point deadline;
   caf::timespan poll_interval = std::chrono::milliseconds(1);
   std::string stderr_tail;
-  /// Messages parsed from the current read, sent to the owner as one batch.
-  std::vector<boost::json::value> batch;
-  /// The arena of the current read: its values share one reference-counted
-  /// monotonic resource, which lives until the last of them is destroyed.
-  boost::json::storage_ptr arena;
   /// Serialized output not yet written.
   std::string out;
   /// Whether a `flush_atom` to ourselves is on its way.
@@ -94,13 +84,6 @@ struct state {
 };
 
 using broker_t = caf::io::stateful_broker<state>;
-
-std::string excerpt(std::string_view line) {
-  std::string res{line.substr(0, excerpt_size)};
-  if (line.size() > excerpt_size)
-    res += "...";
-  return res;
-}
 
 void keep_stderr(state& st, std::string_view bytes) {
   if (st.cfg.echo_stderr) {
@@ -119,51 +102,11 @@ void keep_stderr(state& st, std::string_view bytes) {
     st.stderr_tail.erase(0, st.stderr_tail.size() - limit);
 }
 
-/// Hands the messages of the current read to the owner in one message.
-void flush_batch(broker_t* self) {
-  auto& st = self->state;
-  if (st.batch.empty())
-    return;
-  if (st.batch.size() == 1) {
-    self->send(st.owner, inbound_atom::value, std::move(st.batch.front()));
-  } else {
-    std::vector<boost::json::value> batch;
-    batch.reserve(st.batch.size());
-    std::swap(batch, st.batch);
-    self->send(st.owner, inbound_atom::value, std::move(batch));
-  }
-  st.batch.clear();
-}
-
-void on_line(broker_t* self, std::string_view line) {
-  auto& st = self->state;
-  boost::system::error_code ec;
-  st.parser.reset(st.arena);
-  st.parser.write(line.data(), line.size(), ec);
-  if (ec) {
-    flush_batch(self);
-    ++st.stats.malformed;
-    std::string detail = "malformed JSON (";
-    detail += ec.message();
-    detail += "): ";
-    detail += excerpt(line);
-    self->send(st.owner, transport_fault{fault_kind::malformed_json,
-                                         std::move(detail)});
-    return;
-  }
-  ++st.stats.messages_in;
-  st.batch.push_back(st.parser.release());
-}
-
-void on_oversized(broker_t* self, size_t size) {
-  flush_batch(self);
-  auto& st = self->state;
-  ++st.stats.oversized;
-  self->send(st.owner,
-             transport_fault{fault_kind::oversized_line,
-                             "dropped a line of " + std::to_string(size)
-                               + " bytes (limit "
-                               + std::to_string(st.cfg.max_line_size) + ")"});
+/// Returns a function that sends what the reader decodes to the owner.
+auto to_owner(broker_t* self) {
+  return [self](auto&&... xs) {
+    self->send(self->state.owner, std::forward<decltype(xs)>(xs)...);
+  };
 }
 
 void begin_close(broker_t* self, std::string reason);
@@ -173,13 +116,7 @@ void begin_close(broker_t* self, std::string reason);
 /// burst of messages costs one system call.
 void write_message(broker_t* self, const boost::json::value& msg) {
   auto& st = self->state;
-  boost::json::serializer sr;
-  sr.reset(&msg);
-  char chunk[4096];
-  while (!sr.done()) {
-    auto part = sr.read(chunk, sizeof(chunk));
-    st.out.append(part.data(), part.size());
-  }
+  protocol::append_json(st.out, msg);
   st.out.push_back('\n');
   ++st.stats.messages_out;
   if (st.out.size() + st.scribe_pending > st.cfg.max_pending_output) {
@@ -340,7 +277,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
                               int err_fd,
                               std::shared_ptr<child_process> child) {
   auto& st = self->state;
-  st.framer.emplace(cfg.max_line_size);
+  st.reader.emplace(cfg.max_line_size);
   st.cfg = std::move(cfg);
   st.child.emplace(std::move(*child));
   st.owner = std::move(owner);
@@ -386,7 +323,14 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       if (st.stage == phase::flushing)
         close_input(self);
     },
-    [=](stats_atom) { return self->state.stats; },
+    [=](stats_atom) {
+      auto& st = self->state;
+      auto res = st.stats;
+      res.messages_in = st.reader->messages_in();
+      res.malformed = st.reader->malformed();
+      res.oversized = st.reader->oversized();
+      return res;
+    },
     [=](reap_atom) {
       auto stage = self->state.stage;
       if (stage == phase::reaping || stage == phase::terminating
@@ -400,13 +344,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
         keep_stderr(st, bytes);
         return;
       }
-      st.arena = boost::json::make_shared_resource<
-        boost::json::monotonic_resource>(bytes.size() * 2 + 1024);
-      st.framer->feed(
-        bytes, [&](std::string_view line) { on_line(self, line); },
-        [&](size_t n) { on_oversized(self, n); });
-      flush_batch(self);
-      st.arena = {};
+      st.reader->feed(bytes, to_owner(self));
     },
     [=](caf::io::connection_closed_msg& msg) {
       auto& st = self->state;
@@ -428,9 +366,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       // Nothing it says can reach us any more: tell it to stop too.
       if (st.writable && st.to_child_fd >= 0)
         ::shutdown(st.to_child_fd, SHUT_WR);
-      st.framer->finish([&](std::string_view line) { on_line(self, line); },
-                        [&](size_t n) { on_oversized(self, n); });
-      flush_batch(self);
+      st.reader->finish(to_owner(self));
       if (st.end_reason.empty() && st.stage == phase::open)
         st.end_reason = "closed its stdout";
       if (st.exited)

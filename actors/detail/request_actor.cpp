@@ -74,7 +74,8 @@ void deliver(caf::event_based_actor* self, request_job& job,
   thread_local std::string text;
   text.clear();
   protocol::append_result_text(text, id, payload);
-  job.link->out->send_text(text);
+  text += '\n';
+  job.link->out->send_line(text);
   if (text.capacity() > (1u << 20))
     std::string{}.swap(text);
 }

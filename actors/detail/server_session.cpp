@@ -199,6 +199,13 @@ void reply_error(session_actor* self, const std::shared_ptr<batch_state>& batch,
           false);
 }
 
+/// Answers `id` with the spec's error for a missing resource (-32002).
+void reply_not_found(session_actor* self,
+                     const std::shared_ptr<batch_state>& batch,
+                     const request_id& id, const std::string& uri) {
+  respond(self, batch, error_response(id, make_resource_not_found(uri)), false);
+}
+
 void notify(session_actor* self, std::string_view method, json::value params) {
   self->state.link->out->send(
     protocol::make_notification(method, std::move(params)));
@@ -731,9 +738,7 @@ void on_read_resource(session_actor* self, const batch_ptr& batch,
   }
   auto [entry, vars] = st.snapshot->match_template(target);
   if (entry == nullptr) {
-    reply_error(self, batch, id, error_code::resource_not_found,
-                "Resource not found: " + target,
-                json::object{{"uri", target}});
+    reply_not_found(self, batch, id, target);
     return;
   }
   auto tmpl = st.snapshot->templates.get(entry->def.uri_template);
@@ -761,8 +766,7 @@ void on_subscription(session_actor* self, const batch_ptr& batch,
     return;
   }
   if (!resource_exists(*st.snapshot, key)) {
-    reply_error(self, batch, id, error_code::resource_not_found,
-                "Resource not found: " + key, json::object{{"uri", key}});
+    reply_not_found(self, batch, id, key);
     return;
   }
   if (st.subscriptions.count(key) == 0
@@ -1246,13 +1250,9 @@ caf::behavior server_session(session_actor* self, caf::actor server,
       if (self->state.stage != phase::ready || !link.logging
           || x.level < link.log_level.load())
         return;
-      json::object params;
-      params.emplace("level",
-                     to_string(static_cast<protocol::log_level>(x.level)));
-      if (!x.logger.empty())
-        params.emplace("logger", std::move(x.logger));
-      params.emplace("data", std::move(x.data));
-      notify(self, methods::message, std::move(params));
+      link.out->send(protocol::make_log_message(
+        static_cast<protocol::log_level>(x.level), x.logger,
+        std::move(x.data)));
     },
     [self](server_stats_atom) {
       auto& st = self->state;

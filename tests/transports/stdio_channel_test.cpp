@@ -161,10 +161,20 @@ CAF_TEST(sent and posted messages go out whole and in order) {
   start();
   for (int i = 0; i < 100; ++i) {
     json::value msg = json::object{{"n", i}};
-    if (i % 3 == 0)
-      CAF_CHECK(channel->send(msg));
-    else
-      CAF_CHECK(channel->post(msg));
+    auto line = json::serialize(msg) + '\n';
+    switch (i % 4) {
+      case 0:
+        CAF_CHECK(channel->send(msg));
+        break;
+      case 1:
+        CAF_CHECK(channel->post(msg));
+        break;
+      case 2:
+        CAF_CHECK(channel->send_line(line));
+        break;
+      default:
+        CAF_CHECK(channel->post_line(line));
+    }
   }
   auto lines = peer_read(100);
   CAF_REQUIRE_EQUAL(lines.size(), 100u);
