@@ -88,8 +88,6 @@ struct session_state {
   phase stage = phase::awaiting_initialize;
   protocol::server_capabilities declared;
   std::unordered_map<request_id, running_request> running;
-  /// Running requests by request actor.
-  std::unordered_map<caf::actor_addr, request_id> by_actor;
   /// Idle request actors on the scheduler and with threads of their own,
   /// reused so that a request costs no actor (or thread) start.
   std::vector<caf::actor> idle_workers;
@@ -173,18 +171,35 @@ void log_bad_input(session_actor* self, std::string_view what) {
   static_cast<void>(n);
 }
 
+/// Counts one member of `batch` off, with its response unless null; sends
+/// the responses once no member is open (a batch that asked nothing gets no
+/// answer).
+void count_off(session_actor* self, batch_state& batch, json::value response) {
+  if (!response.is_null())
+    batch.responses.push_back(std::move(response));
+  if (--batch.outstanding == 0 && !batch.responses.empty())
+    self->state.link->out->send(json::value(std::move(batch.responses)));
+}
+
+/// Takes the batch of request `id` out of the bookkeeping (null if none).
+batch_ptr take_batch(session_state& st, const request_id& id) {
+  auto b = st.batched.find(id);
+  if (b == st.batched.end())
+    return nullptr;
+  auto res = std::move(b->second);
+  st.batched.erase(b);
+  return res;
+}
+
 /// Sends a response of the session itself (not of a request actor).
 void respond(session_actor* self, const std::shared_ptr<batch_state>& batch,
              json::value msg, bool ok) {
   auto& st = self->state;
   ++(ok ? st.stats.results : st.stats.errors);
-  if (batch) {
-    batch->responses.push_back(std::move(msg));
-    if (--batch->outstanding == 0)
-      st.link->out->send(json::value(std::move(batch->responses)));
-    return;
-  }
-  st.link->out->send(msg);
+  if (batch)
+    count_off(self, *batch, std::move(msg));
+  else
+    st.link->out->send(msg);
 }
 
 void reply(session_actor* self, const std::shared_ptr<batch_state>& batch,
@@ -251,6 +266,23 @@ void end_call(session_actor* self, int64_t id, const caf::error& err,
     notify(self, methods::cancelled,
            json::object{{"requestId", id}, {"reason", describe(err)}});
   call->promise.deliver(err);
+}
+
+/// Ends the requests to the client in `ids` (a copy: ending changes the
+/// containers they come from).
+void end_calls(session_actor* self, std::vector<int64_t> ids,
+               const caf::error& err, bool tell_client) {
+  for (auto id : ids)
+    end_call(self, id, err, tell_client);
+}
+
+/// Ends every request to the client.
+void end_all_calls(session_actor* self, const caf::error& err) {
+  std::vector<int64_t> ids;
+  ids.reserve(self->state.calls.size());
+  for (auto& kvp : self->state.calls)
+    ids.push_back(kvp.first);
+  end_calls(self, std::move(ids), err, false);
 }
 
 void on_client_call(session_actor* self, outgoing_request& req) {
@@ -338,7 +370,6 @@ void start_request(session_actor* self, const request_id& id, execution exec,
   }
   auto state = job->state;
   start_request_actor(self, worker, std::move(job), exec);
-  st.by_actor.emplace(worker.address(), id);
   st.running.emplace(id, running_request{std::move(worker), dedicated,
                                          std::move(state), {}});
 }
@@ -383,26 +414,15 @@ void abandon(session_actor* self, const request_id& id, request_state& state,
              const std::string& why) {
   if (!state.abandon())
     return;
-  auto& st = self->state;
-  batch_ptr batch;
-  if (auto b = st.batched.find(id); b != st.batched.end()) {
-    batch = b->second;
-    st.batched.erase(b);
-  }
-  reply_error(self, batch, id, error_code::internal_error, why);
+  reply_error(self, take_batch(self->state, id), id,
+              error_code::internal_error, why);
 }
 
 /// Counts request `id` off its batch without a response (it was cancelled
 /// or died unanswered); sends the batch if it was the last one open.
 void count_off_batch(session_actor* self, const request_id& id) {
-  auto& st = self->state;
-  auto b = st.batched.find(id);
-  if (b == st.batched.end())
-    return;
-  auto batch = b->second;
-  st.batched.erase(b);
-  if (--batch->outstanding == 0 && !batch->responses.empty())
-    st.link->out->send(json::value(std::move(batch->responses)));
+  if (auto batch = take_batch(self->state, id))
+    count_off(self, *batch, nullptr);
 }
 
 /// Forgets request `id` (answered, cancelled, or its actor died); starts
@@ -410,11 +430,8 @@ void count_off_batch(session_actor* self, const request_id& id) {
 void end_request(session_actor* self, const request_id& id) {
   auto& st = self->state;
   if (auto r = st.running.find(id); r != st.running.end()) {
-    st.by_actor.erase(r->second.worker.address());
-    auto calls = r->second.calls;
-    for (auto call : calls)
-      end_call(self, call,
-               make_error(errc::cancelled, "the request ended"), true);
+    end_calls(self, r->second.calls,
+              make_error(errc::cancelled, "the request ended"), true);
     st.running.erase(r);
   }
   count_off_batch(self, id);
@@ -448,22 +465,26 @@ void on_request_done(session_actor* self, const request_id& id) {
   end_request(self, id);
 }
 
-/// A request actor died (killed, or its thread ended) while idle or busy.
-void on_request_actor_exit(session_actor* self, const caf::actor_addr& who) {
+/// Handles the end of actor `who` if it is one of the request actors (killed,
+/// or its thread ended), idle or busy; returns whether it was.
+bool on_request_actor_exit(session_actor* self, const caf::actor_addr& who) {
   auto& st = self->state;
+  auto is_who = [&](const caf::actor& x) { return x.address() == who; };
   for (auto pool : {&st.idle_workers, &st.idle_threads})
-    pool->erase(std::remove_if(pool->begin(), pool->end(),
-                               [&](const caf::actor& x) {
-                                 return x.address() == who;
-                               }),
-                pool->end());
-  if (auto i = st.by_actor.find(who); i != st.by_actor.end()) {
-    auto id = i->second;
-    if (auto r = st.running.find(id); r != st.running.end())
-      abandon(self, id, *r->second.state,
-              "the request's actor ended before the request did");
-    end_request(self, id);
-  }
+    if (auto i = std::find_if(pool->begin(), pool->end(), is_who);
+        i != pool->end()) {
+      pool->erase(i);
+      return true;
+    }
+  auto r = std::find_if(st.running.begin(), st.running.end(),
+                        [&](auto& kvp) { return is_who(kvp.second.worker); });
+  if (r == st.running.end())
+    return false;
+  auto id = r->first;
+  abandon(self, id, *r->second.state,
+          "the request's actor ended before the request did");
+  end_request(self, id);
+  return true;
 }
 
 bool in_use(session_state& st, const request_id& id) {
@@ -477,9 +498,8 @@ void cancel_request(session_actor* self, const request_id& id,
     if (!r->second.state->cancel())
       return;
     ++st.stats.cancelled;
-    auto calls = r->second.calls;
-    for (auto call : calls)
-      end_call(self, call, make_error(errc::cancelled, reason), true);
+    end_calls(self, r->second.calls, make_error(errc::cancelled, reason),
+              true);
     return;
   }
   if (st.waiting_ids.count(id) == 0)
@@ -501,12 +521,7 @@ void finish(session_actor* self, caf::error reason) {
   if (st.stage == phase::closed)
     return;
   st.stage = phase::closed;
-  std::vector<int64_t> calls;
-  for (auto& kvp : st.calls)
-    calls.push_back(kvp.first);
-  for (auto id : calls)
-    end_call(self, id, make_error(errc::session_closed, "the session ended"),
-             false);
+  end_all_calls(self, make_error(errc::session_closed, "the session ended"));
   // Every request still open gets its one response: an error.
   auto waiting = std::move(st.waiting);
   st.waiting.clear();
@@ -520,7 +535,6 @@ void finish(session_actor* self, caf::error reason) {
     self->send_exit(kvp.second.worker, caf::exit_reason::user_shutdown);
   }
   st.running.clear();
-  st.by_actor.clear();
   for (auto pool : {&st.idle_workers, &st.idle_threads}) {
     for (auto& worker : *pool)
       self->send_exit(worker, caf::exit_reason::user_shutdown);
@@ -535,13 +549,8 @@ void on_input_closed(session_actor* self, const std::string& why) {
   if (st.stage == phase::closed || st.stage == phase::draining)
     return;
   st.stage = phase::draining;
-  std::vector<int64_t> calls;
-  for (auto& kvp : st.calls)
-    calls.push_back(kvp.first);
-  for (auto id : calls)
-    end_call(self, id,
-             make_error(errc::session_closed, "the client went away: " + why),
-             false);
+  end_all_calls(self, make_error(errc::session_closed,
+                                 "the client went away: " + why));
   // What runs or waits still runs and answers (a client may close its end
   // right after its last request), within the drain timeout.
   if (st.running.empty() && st.waiting.empty()) {
@@ -669,19 +678,17 @@ void on_call_tool(session_actor* self, const batch_ptr& batch,
     }
     args = own(*x);
   }
-  auto& version = st.link->protocol_version;
-  if (auto why = tool->input.validate(args)) {
-    reply(self, batch, id,
-          tool_result::error("Invalid arguments for tool " + tool->def.name
-                             + ": " + *why)
-            .to_json(version));
-    return;
-  }
   auto exec = tool->def.exec;
+  // The arguments are checked in the request actor too: a large schema
+  // holds up nothing else.
   run_request(
     self, batch, id, methods::tools_call, params, exec,
     [tool, args = std::move(args)](request_context& ctx)
       -> caf::expected<json::value> {
+      if (auto why = tool->input.validate(args))
+        return json::value(tool_result::error("Invalid arguments for tool "
+                                              + tool->def.name + ": " + *why)
+                             .to_json(ctx.protocol_version()));
       auto res = tool->def.handler(ctx, args.get_object());
       if (!res)
         return std::move(res.error());
@@ -965,7 +972,8 @@ void on_request(session_actor* self, const batch_ptr& batch,
     return;
   if (method == methods::initialize) {
     reply_error(self, batch, id, error_code::invalid_request,
-                "initialize may be sent only once per session");
+                batch ? "initialize must not be part of a batch"
+                      : "initialize may be sent only once per session");
     return;
   }
   if (in_use(st, id)) {
@@ -1037,11 +1045,27 @@ void on_notification(session_actor* self, const protocol::incoming_message& in) 
   }
 }
 
-/// Handles one message; `batch` collects responses of a JSON-RPC batch.
+/// Whether `msg`, which is not valid JSON-RPC, tried to be a response: it
+/// gets no answer, lest two peers answer each other's garbage forever.
+bool looks_like_response(const json::value& msg) {
+  auto obj = msg.if_object();
+  return obj != nullptr && !obj->contains("method")
+         && (obj->contains("result") || obj->contains("error"));
+}
+
+/// Whether message `msg`, classified as `in`, gets a response.
+bool gets_response(const json::value& msg,
+                   const protocol::incoming_message& in) {
+  return in.kind == protocol::message_kind::request
+         || (in.kind == protocol::message_kind::invalid
+             && !looks_like_response(msg));
+}
+
+/// Handles message `msg`, classified as `in`; `batch` collects responses of
+/// a JSON-RPC batch.
 void on_message(session_actor* self, const batch_ptr& batch,
-                const json::value& msg) {
+                const json::value& msg, const protocol::incoming_message& in) {
   auto& st = self->state;
-  auto in = protocol::classify(msg);
   switch (in.kind) {
     case protocol::message_kind::request:
       on_request(self, batch, in);
@@ -1058,14 +1082,10 @@ void on_message(session_actor* self, const batch_ptr& batch,
   }
   ++st.stats.bad_input;
   log_bad_input(self, "invalid JSON-RPC message: " + std::string{in.problem});
-  // Something that tried to be a response gets no answer, lest two peers
-  // answer each other's garbage forever.
-  auto obj = msg.if_object();
-  if (obj != nullptr && !obj->contains("method")
-      && (obj->contains("result") || obj->contains("error")))
+  if (looks_like_response(msg))
     return;
   std::optional<request_id> id;
-  if (obj != nullptr)
+  if (auto obj = msg.if_object())
     if (auto raw = obj->if_contains("id"))
       id = request_id::from_json(*raw);
   reply_error(self, batch, id, error_code::invalid_request,
@@ -1096,31 +1116,19 @@ void on_batch(session_actor* self, const json::array& items) {
   auto batch = std::make_shared<batch_state>();
   // Count what will answer first, so that an early answer cannot flush.
   batch->outstanding = 1;
+  std::vector<protocol::incoming_message> ins;
+  ins.reserve(items.size());
   for (auto& item : items) {
-    auto in = protocol::classify(item);
-    auto answers = in.kind == protocol::message_kind::request
-                   || (in.kind == protocol::message_kind::invalid
-                       && !(item.is_object()
-                            && !item.get_object().contains("method")
-                            && (item.get_object().contains("result")
-                                || item.get_object().contains("error"))));
-    if (answers)
+    ins.push_back(protocol::classify(item));
+    if (gets_response(item, ins.back()))
       ++batch->outstanding;
   }
-  for (auto& item : items) {
+  for (size_t i = 0; i < items.size(); ++i) {
     if (st.stage == phase::closed)
       return;
-    auto in = protocol::classify(item);
-    if (in.kind == protocol::message_kind::request
-        && in.method == methods::initialize) {
-      reply_error(self, batch, in.id, error_code::invalid_request,
-                  "initialize must not be part of a batch");
-      continue;
-    }
-    on_message(self, batch, item);
+    on_message(self, batch, items[i], ins[i]);
   }
-  if (--batch->outstanding == 0 && !batch->responses.empty())
-    st.link->out->send(json::value(std::move(batch->responses)));
+  count_off(self, *batch, nullptr);
 }
 
 void on_inbound(session_actor* self, const json::value& msg) {
@@ -1129,7 +1137,7 @@ void on_inbound(session_actor* self, const json::value& msg) {
   if (auto arr = msg.if_array())
     on_batch(self, *arr);
   else
-    on_message(self, nullptr, msg);
+    on_message(self, nullptr, msg, protocol::classify(msg));
 }
 
 /// Sends the list_changed notifications a new catalog calls for.
@@ -1170,16 +1178,8 @@ caf::behavior server_session(session_actor* self, caf::actor server,
   // hears of each one's end.
   self->set_exit_handler([self](caf::exit_msg& em) {
     auto& st = self->state;
-    auto is_worker = [&](const std::vector<caf::actor>& pool) {
-      return std::any_of(pool.begin(), pool.end(), [&](const caf::actor& x) {
-        return x.address() == em.source;
-      });
-    };
-    if (st.by_actor.count(em.source) > 0 || is_worker(st.idle_workers)
-        || is_worker(st.idle_threads)) {
-      on_request_actor_exit(self, em.source);
+    if (on_request_actor_exit(self, em.source))
       return;
-    }
     if (st.stage == phase::closed)
       return;
     finish(self, std::move(em.reason));
@@ -1228,15 +1228,8 @@ caf::behavior server_session(session_actor* self, caf::actor server,
       on_request_done(self, id);
     },
     [self](answer_atom, request_id& id, json::value& msg) {
-      auto& st = self->state;
-      auto i = st.batched.find(id);
-      if (i == st.batched.end())
-        return;
-      auto batch = i->second;
-      st.batched.erase(i);
-      batch->responses.push_back(std::move(msg));
-      if (--batch->outstanding == 0)
-        st.link->out->send(json::value(std::move(batch->responses)));
+      if (auto batch = take_batch(self->state, id))
+        count_off(self, *batch, std::move(msg));
     },
     [self](catalog_atom, std::shared_ptr<const catalog>& next,
            uint8_t changed) { on_catalog(self, next, changed); },

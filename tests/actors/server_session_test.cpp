@@ -20,6 +20,7 @@
 #include <caf/all.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/detail/request_actor.hpp"
 #include "actors/error.hpp"
 #include "actors/request_context.hpp"
 #include "actors/server.hpp"
@@ -621,6 +622,47 @@ CAF_TEST(a cancelled request never runs and never answers) {
   CAF_CHECK_EQUAL(stats().cancelled, 1u);
 }
 
+CAF_TEST(error helpers for handlers make the spec errors) {
+  using mcp::detail::error_response;
+  auto invalid = error_response(mcp::protocol::request_id{7},
+                                mcp::make_invalid_params("need x"));
+  CAF_CHECK_EQUAL(json::serialize(invalid),
+                  R"({"jsonrpc":"2.0","id":7,"error":)"
+                  R"({"code":-32602,"message":"need x"}})");
+  auto missing = error_response(mcp::protocol::request_id{"r"},
+                                mcp::make_resource_not_found("file:///a"));
+  CAF_CHECK_EQUAL(json::serialize(missing),
+                  R"({"jsonrpc":"2.0","id":"r","error":{"code":-32002,)"
+                  R"("message":"Resource not found: file:///a",)"
+                  R"("data":{"uri":"file:///a"}}})");
+}
+
+CAF_TEST(a request whose actor dies gets an internal error) {
+  initialize();
+  hand_over(R"({"jsonrpc":"2.0","id":1,"method":"tools/call",
+               "params":{"name":"echo","arguments":{"message":"x"}}})");
+  // The session's new request actor waits to run; it fails instead (as on
+  // an exception that escapes CAF's handlers).
+  CAF_REQUIRE_EQUAL(sched.jobs.size(), 1u);
+  auto worker_ptr = dynamic_cast<caf::abstract_actor*>(sched.jobs.front());
+  CAF_REQUIRE(worker_ptr != nullptr);
+  auto worker = caf::actor_cast<caf::actor>(worker_ptr);
+  CAF_REQUIRE(worker != session);
+  // Urgent, so that it comes before the request the actor has not run yet.
+  worker->enqueue(caf::make_mailbox_element(
+                    nullptr, caf::make_message_id(caf::message_priority::high),
+                    {}, caf::exit_msg{self->address(),
+                                  caf::exit_reason::unhandled_exception}),
+                  nullptr);
+  consume_messages();
+  CAF_CHECK_EQUAL(error_code(1), -32603);
+  CAF_CHECK(error_message(1).find("actor ended") != std::string::npos);
+  CAF_CHECK_EQUAL(stats().in_flight, 0u);
+  // The session lives on with new request actors.
+  request(2, "tools/call", R"({"name":"echo","arguments":{"message":"y"}})");
+  CAF_CHECK_EQUAL(result(2).at("content").at(0).at("text"), "y");
+}
+
 CAF_TEST(ids in use are refused) {
   initialize();
   hand_over(R"({"jsonrpc":"2.0","id":"a","method":"tools/call",
@@ -999,6 +1041,36 @@ CAF_TEST(batches answer as one array where the revision allows them) {
   deliver(R"([])");
   CAF_REQUIRE_EQUAL(out->sent.size(), 1u);
   CAF_CHECK_EQUAL(out->sent[0].at("error").at("code"), -32600);
+}
+
+CAF_TEST(a batch answers once for all members that get a response) {
+  initialize("2025-03-26");
+  out->sent.clear();
+  // Request 1 is cancelled within the batch before its actor runs; the
+  // response-like items get no answer; initialize and garbage get errors.
+  hand_over(R"([{"jsonrpc":"2.0","id":1,"method":"tools/call",
+                 "params":{"name":"echo","arguments":{"message":"x"}}},
+                {"jsonrpc":"2.0","method":"notifications/cancelled",
+                 "params":{"requestId":1}},
+                {"jsonrpc":"2.0","id":2,"method":"initialize",
+                 "params":{"protocolVersion":"2025-03-26","capabilities":{},
+                           "clientInfo":{"name":"t","version":"1"}}},
+                {"jsonrpc":"2.0","id":99,"result":{}},
+                {"jsonrpc":"2.0","id":98,"error":"not an object"},
+                {"foo":1}])");
+  CAF_CHECK(out->sent.empty());
+  consume_messages();
+  CAF_CHECK_EQUAL(runs->runs, 0);
+  CAF_REQUIRE_EQUAL(out->sent.size(), 1u);
+  auto& batch = out->sent[0].as_array();
+  CAF_REQUIRE_EQUAL(batch.size(), 2u);
+  CAF_CHECK_EQUAL(batch[0].at("id"), 2);
+  CAF_CHECK_EQUAL(batch[0].at("error").at("code"), -32600);
+  CAF_CHECK_EQUAL(batch[0].at("error").at("message"),
+                  "initialize must not be part of a batch");
+  CAF_CHECK(batch[1].at("id").is_null());
+  CAF_CHECK_EQUAL(batch[1].at("error").at("code"), -32600);
+  CAF_CHECK_EQUAL(stats().in_flight, 0u);
 }
 
 CAF_TEST(batches are refused from 2025-06-18 on) {
