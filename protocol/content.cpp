@@ -92,6 +92,13 @@ json::object blob_resource(std::string_view uri, std::string_view mime_type,
   return resource_contents(uri, mime_type, "blob", base64_blob);
 }
 
+namespace {
+
+/// The newest revision that added a content block type.
+constexpr std::string_view newest_content_change = "2025-06-18";
+
+} // namespace
+
 json::object content_for_revision(json::object block,
                                   std::string_view version) {
   auto type = block.if_contains("type");
@@ -105,9 +112,19 @@ json::object content_for_revision(json::object block,
   if (*type == "audio" && version < std::string_view{"2025-03-26"})
     return text_content("[audio (" + field("mimeType")
                         + ") left out: this protocol revision has no audio]");
-  if (*type == "resource_link" && version < std::string_view{"2025-06-18"})
+  if (*type == "resource_link" && version < newest_content_change)
     return text_content("Resource: " + field("uri"));
   return block;
+}
+
+json::array contents_for_revision(json::array blocks,
+                                  std::string_view version) {
+  if (version >= newest_content_change)
+    return blocks;
+  for (auto& x : blocks)
+    if (x.is_object())
+      x = content_for_revision(std::move(x.get_object()), version);
+  return blocks;
 }
 
 json::object embedded_resource(json::object contents) {

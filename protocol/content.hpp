@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 namespace mcp::protocol {
@@ -64,6 +65,11 @@ boost::json::object embedded_resource(boost::json::object contents);
 /// `audio` (2025-03-26 on) and `resource_link` (2025-06-18 on) blocks become
 /// text blocks that say what they were; other blocks stay as they are.
 boost::json::object content_for_revision(boost::json::object block,
+                                         std::string_view version);
+
+/// Returns `blocks` for revision `version`: `content_for_revision` for each
+/// block that revision lacks (nothing changes for 2025-06-18 and later).
+boost::json::array contents_for_revision(boost::json::array blocks,
                                          std::string_view version);
 
 } // namespace mcp::protocol

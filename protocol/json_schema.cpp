@@ -8,7 +8,6 @@
 #include "protocol/json_schema.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <deque>
@@ -16,9 +15,11 @@
 #include <limits>
 #include <regex>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
+#include "protocol/json_number.hpp"
 #include "protocol/uri_template.hpp"
 
 namespace mcp::protocol {
@@ -171,29 +172,22 @@ int negated(int order) noexcept {
   return order == unordered ? order : -order;
 }
 
-int compare(int64_t x, double y) noexcept {
+/// Compares an integer with a double exactly (no rounding of `x`).
+template <class Int>
+int compare(Int x, double y) noexcept {
+  static_assert(std::is_same_v<Int, int64_t> || std::is_same_v<Int, uint64_t>);
+  // The doubles just outside Int's range: 2^63 (or 2^64) and -2^63 (or 0).
+  constexpr double upper = std::is_signed_v<Int> ? 9223372036854775808.0
+                                                 : 18446744073709551616.0;
+  constexpr double lower = std::is_signed_v<Int> ? -9223372036854775808.0 : 0.0;
   if (std::isnan(y))
     return unordered;
-  if (y >= 9223372036854775808.0)
+  if (y >= upper)
     return -1;
-  if (y < -9223372036854775808.0)
+  if (y < lower)
     return 1;
   auto whole = std::trunc(y);
-  auto whole_int = static_cast<int64_t>(whole);
-  if (x != whole_int)
-    return x < whole_int ? -1 : 1;
-  return three_way(whole, y);
-}
-
-int compare(uint64_t x, double y) noexcept {
-  if (std::isnan(y))
-    return unordered;
-  if (y < 0)
-    return 1;
-  if (y >= 18446744073709551616.0)
-    return -1;
-  auto whole = std::trunc(y);
-  auto whole_int = static_cast<uint64_t>(whole);
+  auto whole_int = static_cast<Int>(whole);
   if (x != whole_int)
     return x < whole_int ? -1 : 1;
   return three_way(whole, y);
@@ -289,9 +283,7 @@ void append_number(std::string& out, const json::value& x) {
   } else if (x.is_uint64()) {
     out += std::to_string(x.get_uint64());
   } else {
-    char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof(buf), x.get_double());
-    out.append(buf, res.ec == std::errc{} ? res.ptr : buf);
+    out += format_number(x.get_double());
   }
 }
 
@@ -422,6 +414,26 @@ size_t json_hash(const json::value& x) {
   }
 }
 
+/// Appends `items` between `open` and `close`, separated by commas, each by
+/// `append_item`; stops with "..." once `out` reaches `limit` bytes.
+template <class Items, class AppendItem>
+void append_items(std::string& out, const Items& items, char open, char close,
+                  size_t limit, AppendItem append_item) {
+  out += open;
+  bool first = true;
+  for (auto& item : items) {
+    if (!first)
+      out += ',';
+    if (out.size() >= limit) {
+      out += "...";
+      break;
+    }
+    first = false;
+    append_item(item);
+  }
+  out += close;
+}
+
 /// Appends a bounded rendering of `x`: stops with "..." once `out` reaches
 /// `limit` bytes.
 void append_value(std::string& out, const json::value& x, size_t limit) {
@@ -435,40 +447,20 @@ void append_value(std::string& out, const json::value& x, size_t limit) {
     case json::kind::string:
       append_quoted(out, view(x.get_string()));
       break;
-    case json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (auto& item : x.get_array()) {
-        if (!first)
-          out += ',';
-        if (out.size() >= limit) {
-          out += "...";
-          break;
-        }
-        first = false;
-        append_value(out, item, limit);
-      }
-      out += ']';
+    case json::kind::array:
+      append_items(out, x.get_array(), '[', ']', limit,
+                   [&](const json::value& item) {
+                     append_value(out, item, limit);
+                   });
       break;
-    }
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (auto& member : x.get_object()) {
-        if (!first)
-          out += ',';
-        if (out.size() >= limit) {
-          out += "...";
-          break;
-        }
-        first = false;
-        append_quoted(out, view(member.key()));
-        out += ':';
-        append_value(out, member.value(), limit);
-      }
-      out += '}';
+    case json::kind::object:
+      append_items(out, x.get_object(), '{', '}', limit,
+                   [&](const json::key_value_pair& member) {
+                     append_quoted(out, view(member.key()));
+                     out += ':';
+                     append_value(out, member.value(), limit);
+                   });
       break;
-    }
     default:
       append_number(out, x);
   }
@@ -1176,42 +1168,11 @@ private:
     return enqueue(*target, "#" + *fragment);
   }
 
+  /// Resolves a JSON Pointer (RFC 6901) in the root schema.
   const json::value* follow_pointer(std::string_view pointer) const {
-    auto cur = &root_;
-    size_t pos = 1;
-    for (;;) {
-      auto end = pointer.find('/', pos);
-      auto raw = pointer.substr(pos, end == std::string_view::npos
-                                       ? std::string_view::npos
-                                       : end - pos);
-      std::string token;
-      for (size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] != '~') {
-          token += raw[i];
-        } else if (i + 1 < raw.size()
-                   && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-          token += raw[++i] == '0' ? '~' : '/';
-        } else {
-          return nullptr;
-        }
-      }
-      if (auto obj = cur->if_object()) {
-        cur = obj->if_contains(token);
-      } else if (auto arr = cur->if_array()) {
-        if (token.empty() || token.size() > 18
-            || (token.size() > 1 && token.front() == '0')
-            || !std::all_of(token.begin(), token.end(),
-                            [](char c) { return c >= '0' && c <= '9'; }))
-          return nullptr;
-        auto index = std::stoull(token);
-        cur = index < arr->size() ? &(*arr)[index] : nullptr;
-      } else {
-        cur = nullptr;
-      }
-      if (cur == nullptr || end == std::string_view::npos)
-        return cur;
-      pos = end + 1;
-    }
+    boost::system::error_code ec;
+    auto res = root_.find_pointer(pointer, ec);
+    return ec ? nullptr : res;
   }
 
   const json::value* find_anchor(std::string_view name) const {

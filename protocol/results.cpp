@@ -27,21 +27,6 @@ tool_result tool_result::structured(json::object data) {
   return res;
 }
 
-namespace {
-
-/// Returns `content` for revision `version`, converting only the blocks it
-/// lacks.
-json::array content_for(json::array content, std::string_view version) {
-  if (version >= std::string_view{"2025-06-18"})
-    return content;
-  for (auto& x : content)
-    if (x.is_object())
-      x = content_for_revision(std::move(x.get_object()), version);
-  return content;
-}
-
-} // namespace
-
 json::object tool_result::to_json(std::string_view version) const& {
   return tool_result{*this}.to_json(version);
 }
@@ -49,7 +34,7 @@ json::object tool_result::to_json(std::string_view version) const& {
 json::object tool_result::to_json(std::string_view version) && {
   json::object res;
   res.reserve(4);
-  res.emplace("content", content_for(std::move(content), version));
+  res.emplace("content", contents_for_revision(std::move(content), version));
   if (structured_content && version >= std::string_view{"2025-06-18"})
     res.emplace("structuredContent", std::move(*structured_content));
   if (is_error)

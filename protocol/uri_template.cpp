@@ -7,7 +7,8 @@ namespace mcp::protocol {
 
 namespace {
 
-/// Templates and URIs beyond these sizes are refused: matching backtracks.
+/// Templates and URIs beyond these sizes are refused, which bounds the
+/// matcher's table (URI size times template parts).
 constexpr size_t max_uri_size = 8192;
 constexpr size_t max_variables = 16;
 

@@ -59,36 +59,15 @@ void check_five_steps(const std::vector<mcp::progress_update>& updates,
   }
 }
 
-struct fixture {
-  mcp::system_config cfg;
-  caf::actor_system sys{cfg};
-  caf::actor client;
-  std::unique_ptr<mcp::blocking_client> api;
-
+struct fixture : mcp::test::client_fixture {
   fixture() {
     CAF_REQUIRE_EQUAL(::access(server_script().c_str(), R_OK), 0);
   }
 
   void start(mcp::client_config client_cfg = {}) {
     client_cfg.log_bad_input = true;
-    auto res = mcp::spawn_stdio_client(sys, everything(), client_cfg);
-    CAF_REQUIRE(static_cast<bool>(res));
-    client = *res;
-    api = std::make_unique<mcp::blocking_client>(sys, client);
-    auto info = api->info();
-    CAF_REQUIRE(static_cast<bool>(info));
-    CAF_CHECK_EQUAL(info->protocol_version, "2025-11-25");
-  }
-
-  ~fixture() {
-    if (api)
-      api->shutdown();
-  }
-
-  json::value ok(caf::expected<json::value> x) {
-    if (!x)
-      CAF_FAIL("request failed: " << mcp::describe(x.error()));
-    return std::move(*x);
+    auto info = start_client(everything(), client_cfg);
+    CAF_CHECK_EQUAL(info.protocol_version, "2025-11-25");
   }
 
   json::value long_running_args() {

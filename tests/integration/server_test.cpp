@@ -80,11 +80,7 @@ caf::expected<json::value> roots(const mcp::server_request&) {
                                        {"name", "caf"}}}}});
 }
 
-struct fixture {
-  mcp::system_config cfg;
-  caf::actor_system sys{cfg};
-  caf::actor client;
-  std::unique_ptr<mcp::blocking_client> api;
+struct fixture : mcp::test::client_fixture {
   std::vector<caf::actor> handlers;
 
   fixture() {
@@ -92,14 +88,9 @@ struct fixture {
   }
 
   void start(mcp::client_config client_cfg = {}) {
-    auto res = mcp::spawn_stdio_client(sys, everything_server(), client_cfg);
-    CAF_REQUIRE(static_cast<bool>(res));
-    client = *res;
-    api = std::make_unique<mcp::blocking_client>(sys, client);
-    auto info = api->info();
-    CAF_REQUIRE(static_cast<bool>(info));
-    CAF_CHECK_EQUAL(info->protocol_version, "2025-11-25");
-    CAF_CHECK_EQUAL(info->implementation.at("name").as_string(),
+    auto info = start_client(everything_server(), client_cfg);
+    CAF_CHECK_EQUAL(info.protocol_version, "2025-11-25");
+    CAF_CHECK_EQUAL(info.implementation.at("name").as_string(),
                     "caf-mcp-everything");
   }
 
@@ -115,16 +106,8 @@ struct fixture {
   }
 
   ~fixture() {
-    if (api)
-      api->shutdown();
     for (auto& h : handlers)
       caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
-  }
-
-  json::value ok(caf::expected<json::value> x) {
-    if (!x)
-      CAF_FAIL("request failed: " << mcp::describe(x.error()));
-    return std::move(*x);
   }
 
   json::value call(std::string name, json::value args = json::object{}) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// What the integration tests share: reading results and collecting progress
-// that callbacks deliver on other threads.
+// What the integration tests share: a client of a real server process,
+// reading results, and collecting progress that callbacks deliver on other
+// threads.
 
 #include <chrono>
 #include <condition_variable>
@@ -11,14 +12,56 @@
 #include <thread>
 #include <vector>
 
+#include <memory>
+
 #include <boost/json/value.hpp>
 
+#include <caf/actor_system.hpp>
 #include <caf/optional.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/blocking_client.hpp"
+#include "actors/client.hpp"
+#include "actors/error.hpp"
 #include "actors/messages.hpp"
+#include "actors/system_config.hpp"
+#include "transports/stdio_transport.hpp"
 
 namespace mcp::test {
+
+/// An actor system with a client of a real server process, and a blocking
+/// facade to it; the client shuts down with the fixture.
+struct client_fixture {
+  mcp::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::actor client;
+  std::unique_ptr<mcp::blocking_client> api;
+
+  ~client_fixture() {
+    if (api)
+      api->shutdown();
+  }
+
+  /// Starts the client of the server `server` describes; returns what the
+  /// handshake negotiated (the test fails without one).
+  mcp::server_info start_client(mcp::transports::stdio_transport_config server,
+                                 mcp::client_config client_cfg) {
+    auto res = mcp::spawn_stdio_client(sys, std::move(server), client_cfg);
+    CAF_REQUIRE(static_cast<bool>(res));
+    client = *res;
+    api = std::make_unique<mcp::blocking_client>(sys, client);
+    auto info = api->info();
+    CAF_REQUIRE(static_cast<bool>(info));
+    return std::move(*info);
+  }
+
+  /// Returns the result of `x`; fails the test on an error.
+  boost::json::value ok(caf::expected<boost::json::value> x) {
+    if (!x)
+      CAF_FAIL("request failed: " << mcp::describe(x.error()));
+    return std::move(*x);
+  }
+};
 
 /// Returns the text of the first content block of a tool result.
 inline std::string text_of(const boost::json::value& result) {

@@ -53,3 +53,17 @@ CAF_TEST(annotations leave out what is not set) {
                     "audience":["user"],"priority":0.5,
                     "lastModified":"2025-01-12T15:00:58Z"}})"));
 }
+
+CAF_TEST(content lists lose only the blocks a revision lacks) {
+  json::array blocks{text_content("t"), resource_link("file:///a", "a"),
+                     audio_content("QQ==", "audio/wav")};
+  CAF_CHECK_EQUAL(json::value(contents_for_revision(blocks, "2025-11-25")),
+                  json::value(blocks));
+  auto middle = contents_for_revision(blocks, "2025-03-26");
+  CAF_CHECK_EQUAL(middle.at(0), blocks.at(0));
+  CAF_CHECK_EQUAL(middle.at(1),
+                  json::value(text_content("Resource: file:///a")));
+  CAF_CHECK_EQUAL(middle.at(2), blocks.at(2));
+  auto oldest = contents_for_revision(blocks, "2024-11-05");
+  CAF_CHECK_EQUAL(oldest.at(2).at("type"), "text");
+}

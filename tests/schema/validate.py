@@ -213,15 +213,22 @@ def first_of(entries, type_name, pred=lambda m: True):
     return None
 
 
+def mutated(entries, type_name, fn, pred=lambda m: True):
+    """Returns a copy of the first `type_name` message that matches `pred`,
+    changed by `fn` (None if there is none); of a result type, only its
+    `result` member, which is what a result type describes."""
+    msg = first_of(entries, type_name, pred)
+    if msg is None:
+        return None
+    fn(msg)
+    return msg.get("result", msg) if type_name.endswith("Result") else msg
+
+
 def negative_controls(entries, error_type):
     """Yields (description, type, instance-or-None) that must be rejected."""
 
     def mutate(type_name, fn, pred=lambda m: True):
-        msg = first_of(entries, type_name, pred)
-        if msg is None:
-            return None
-        fn(msg)
-        return msg
+        return mutated(entries, type_name, fn, pred)
 
     def has_params(m):
         return isinstance(m.get("params"), dict)
@@ -303,62 +310,34 @@ def negative_controls(entries, error_type):
     )
 
 
+# What the server must never send: (description, type, change) of a message
+# of that type the server did send.
+SERVER_NEGATIVE_CONTROLS = [
+    ("initialize result without protocolVersion", "InitializeResult",
+     lambda m: m["result"].pop("protocolVersion")),
+    ("tools/list result whose tool lacks inputSchema", "ListToolsResult",
+     lambda m: m["result"]["tools"][0].pop("inputSchema")),
+    ("tools/call result with a content block of unknown type",
+     "CallToolResult",
+     lambda m: m["result"]["content"][0].update(type="video")),
+    ("resources/read result whose contents lack uri", "ReadResourceResult",
+     lambda m: m["result"]["contents"][0].pop("uri")),
+    ("prompt message with role 'system'", "GetPromptResult",
+     lambda m: m["result"]["messages"][0].update(role="system")),
+    ("log message with level 'verbose'", "LoggingMessageNotification",
+     lambda m: m["params"].update(level="verbose")),
+    ("progress notification without progress", "ProgressNotification",
+     lambda m: m["params"].pop("progress")),
+    ("sampling request without messages", "CreateMessageRequest",
+     lambda m: m["params"].pop("messages")),
+]
+
+
 def server_negative_controls(entries, error_type):
-    """Yields (description, type, instance-or-None) that must be rejected;
-    result types are checked against the mutated `result` member."""
-
-    def mutate(type_name, fn, pred=lambda m: True):
-        msg = first_of(entries, type_name, pred)
-        if msg is None:
-            return None
-        fn(msg)
-        return msg.get("result", msg) if type_name.endswith("Result") else msg
-
-    yield (
-        "initialize result without protocolVersion",
-        "InitializeResult",
-        mutate("InitializeResult", lambda m: m["result"].pop("protocolVersion")),
-    )
-    yield (
-        "tools/list result whose tool lacks inputSchema",
-        "ListToolsResult",
-        mutate("ListToolsResult",
-               lambda m: m["result"]["tools"][0].pop("inputSchema")),
-    )
-    yield (
-        "tools/call result with a content block of unknown type",
-        "CallToolResult",
-        mutate("CallToolResult",
-               lambda m: m["result"]["content"][0].update(type="video")),
-    )
-    yield (
-        "resources/read result whose contents lack uri",
-        "ReadResourceResult",
-        mutate("ReadResourceResult",
-               lambda m: m["result"]["contents"][0].pop("uri")),
-    )
-    yield (
-        "prompt message with role 'system'",
-        "GetPromptResult",
-        mutate("GetPromptResult",
-               lambda m: m["result"]["messages"][0].update(role="system")),
-    )
-    yield (
-        "log message with level 'verbose'",
-        "LoggingMessageNotification",
-        mutate("LoggingMessageNotification",
-               lambda m: m["params"].update(level="verbose")),
-    )
-    yield (
-        "progress notification without progress",
-        "ProgressNotification",
-        mutate("ProgressNotification", lambda m: m["params"].pop("progress")),
-    )
-    yield (
-        "sampling request without messages",
-        "CreateMessageRequest",
-        mutate("CreateMessageRequest", lambda m: m["params"].pop("messages")),
-    )
+    """Yields (description, type, instance-or-None) that must be rejected."""
+    del error_type  # the same signature as negative_controls
+    for description, type_name, change in SERVER_NEGATIVE_CONTROLS:
+        yield description, type_name, mutated(entries, type_name, change)
 
 
 # JSON-RPC 2.0 (section 5) answers a request whose id cannot be determined
