@@ -74,10 +74,16 @@ build() {
   cmake --build "$dir" -j "$jobs"
 }
 
+# Every build sets each option it relies on: a cache left by another command
+# (the demo turns tests off) must not change what a command builds.
+release_options=(-DCAF_MCP_BUILD_TESTS=ON -DCAF_MCP_BUILD_EXAMPLES=ON
+                 -DCAF_MCP_SANITIZE=OFF)
+
+# A build that finds no tests fails (ctest alone would pass it).
 run_tests() {
   local dir=$1
   log "testing $dir"
-  (cd "$dir" && ctest --output-on-failure --timeout 600)
+  (cd "$dir" && ctest --output-on-failure --timeout 600 --no-tests=error)
 }
 
 case "${1:-}" in
@@ -86,20 +92,22 @@ case "${1:-}" in
     ;;
   build)
     install_deps with-peers
-    build build Release
+    build build Release "${release_options[@]}"
     ;;
   demo)
     install_deps
-    build build Release -DCAF_MCP_BUILD_TESTS=OFF
+    build build Release -DCAF_MCP_BUILD_TESTS=OFF -DCAF_MCP_BUILD_EXAMPLES=ON \
+      -DCAF_MCP_SANITIZE=OFF
     log "running the progress demo"
     shift
     ./build/examples/progress_demo "$@"
     ;;
   test)
     install_deps with-peers
-    build build Release
+    build build Release "${release_options[@]}"
     run_tests build
-    build build-asan Debug -DCAF_MCP_SANITIZE=ON -DCAF_MCP_BUILD_EXAMPLES=OFF
+    build build-asan Debug -DCAF_MCP_SANITIZE=ON -DCAF_MCP_BUILD_TESTS=ON \
+      -DCAF_MCP_BUILD_EXAMPLES=OFF
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS="suppressions=$root/tests/ubsan.supp:halt_on_error=1:print_stacktrace=1"
     run_tests build-asan
