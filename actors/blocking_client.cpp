@@ -1,8 +1,5 @@
 #include "actors/blocking_client.hpp"
 
-#include <chrono>
-#include <future>
-#include <memory>
 
 #include <caf/actor_system.hpp>
 #include <caf/make_message.hpp>
@@ -95,24 +92,20 @@ caf::expected<json::value>
 blocking_client::call_tool(std::string name, json::value arguments,
                            progress_token token, progress_callback on_progress,
                            request_options opts) {
-  // Waits for the subscription's end, so every callback for progress that
-  // came before the result has run when this returns.
+  // The client answers only after the subscription has run its last
+  // callback, so every callback for progress before the result has run when
+  // this returns.
   if (gone_)
     return gone_;
-  auto ended = std::make_shared<std::promise<void>>();
-  auto end = ended->get_future();
   opts.progress = token;
-  auto sub = spawn_progress_callback(
-    self_->home_system(), std::move(token), std::move(on_progress),
-    [ended](const progress_done&) { ended->set_value(); });
+  auto sub = spawn_progress_callback(self_->home_system(), std::move(token),
+                                     std::move(on_progress));
   opts.progress_subscriptions.push_back(sub);
   auto res = call_tool(std::move(name), std::move(arguments), std::move(opts));
   if (gone_) {
     // The client died: nobody will end the subscription.
     caf::anon_send_exit(sub, caf::exit_reason::user_shutdown);
-    return res;
   }
-  end.wait_for(std::chrono::seconds(10));
   return res;
 }
 

@@ -11,11 +11,11 @@
 
 #include "protocol/lifecycle.hpp"
 #include "protocol/version.hpp"
-#include "transports/stdio_transport.hpp"
 
 namespace mcp {
 
-/// Makes a transport actor that sends what it receives to `owner`.
+/// Makes a transport actor that sends what it receives to `owner`
+/// (see transports/messages.hpp for the protocol between the two).
 using transport_factory
   = std::function<caf::expected<caf::actor>(caf::actor owner)>;
 
@@ -86,12 +86,6 @@ caf::expected<caf::actor> spawn_client(caf::actor_system& sys,
                                        transport_factory make_transport,
                                        client_config cfg = {},
                                        restart_policy policy = {});
-
-/// Spawns a client that talks to a server child process over stdio.
-caf::expected<caf::actor>
-spawn_stdio_client(caf::actor_system& sys,
-                   transports::stdio_transport_config transport,
-                   client_config cfg = {}, restart_policy policy = {});
 
 /// Spawns only the client actor, without supervisor: it waits for a
 /// `(transport_atom, actor)` and then runs the handshake. For tests and for

@@ -221,10 +221,10 @@ struct client_stats {
   uint64_t unknown_response_ids = 0;
   /// Messages that were JSON but not valid JSON-RPC / MCP.
   uint64_t invalid_messages = 0;
-  /// Lines that were not JSON (reported by the transport).
-  uint64_t malformed_lines = 0;
-  /// Lines over the size limit (reported by the transport).
-  uint64_t oversized_lines = 0;
+  /// Messages that were not JSON (reported by the transport).
+  uint64_t malformed_messages = 0;
+  /// Messages over the size limit (reported by the transport).
+  uint64_t oversized_messages = 0;
   /// Notifications received from the server.
   uint64_t notifications = 0;
   /// Requests received from the server.
@@ -243,7 +243,7 @@ typename Inspector::result_type inspect(Inspector& f, client_stats& x) {
   return f(caf::meta::type_name("client_stats"), x.requests_sent, x.results,
            x.errors, x.timeouts, x.cancellations, x.progress_delivered,
            x.progress_unknown_token, x.progress_late, x.unknown_response_ids,
-           x.invalid_messages, x.malformed_lines, x.oversized_lines,
+           x.invalid_messages, x.malformed_messages, x.oversized_messages,
            x.notifications, x.server_requests, x.reconnects, x.in_flight,
            x.subscriptions);
 }

@@ -20,7 +20,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/blocking_client.hpp"
-#include "actors/client.hpp"
+#include "actors/stdio_client.hpp"
 #include "actors/error.hpp"
 #include "actors/progress.hpp"
 #include "actors/requests.hpp"

@@ -4,7 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "actors/client.hpp"
+#include "actors/stdio_client.hpp"
 #include "actors/error.hpp"
 
 namespace examples {

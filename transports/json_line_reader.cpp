@@ -51,7 +51,7 @@ json_line_reader::parse(std::string_view line) {
   parser_.write(line.data(), line.size(), ec);
   if (ec) {
     bump(malformed_);
-    return transport_fault{fault_kind::malformed_json,
+    return transport_fault{fault_kind::malformed_message,
                            "malformed JSON (" + ec.message()
                              + "): " + excerpt(line)};
   }
@@ -62,7 +62,7 @@ json_line_reader::parse(std::string_view line) {
 
 transport_fault json_line_reader::oversized_fault(size_t size) {
   bump(oversized_);
-  return transport_fault{fault_kind::oversized_line,
+  return transport_fault{fault_kind::oversized_message,
                          "dropped a line of " + std::to_string(size)
                            + " bytes (limit "
                            + std::to_string(max_line_size()) + ")"};

@@ -4,10 +4,10 @@ namespace mcp::transports {
 
 const char* to_string(fault_kind x) noexcept {
   switch (x) {
-    case fault_kind::malformed_json:
-      return "malformed_json";
-    case fault_kind::oversized_line:
-      return "oversized_line";
+    case fault_kind::malformed_message:
+      return "malformed_message";
+    case fault_kind::oversized_message:
+      return "oversized_message";
     case fault_kind::output_overflow:
       return "output_overflow";
   }

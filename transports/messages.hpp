@@ -31,26 +31,32 @@ using close_atom = caf::atom_constant<caf::atom("mcp_close")>;
 /// Asks a transport for its `transport_stats`: `(stats_atom)`.
 using stats_atom = caf::atom_constant<caf::atom("mcp_stats")>;
 
+/// Tells a transport the protocol revision its owner negotiated:
+/// `(protocol_version_atom, std::string)`. Transports that put it on the
+/// wire (HTTP's `MCP-Protocol-Version` header) use it from then on; others
+/// ignore it.
+using protocol_version_atom = caf::atom_constant<caf::atom("mcp_pver")>;
+
 // -- messages -----------------------------------------------------------------
 
 /// Kinds of bad input a transport drops.
 enum class fault_kind : uint8_t {
-  /// A line that is not valid JSON.
-  malformed_json,
-  /// A line over the configured size limit.
-  oversized_line,
+  /// A message that is not valid JSON.
+  malformed_message,
+  /// A message over the configured size limit.
+  oversized_message,
   /// Output the peer does not read piled up past the limit; the transport
   /// closes the connection.
   output_overflow,
 };
 
-/// Returns "malformed_json", "oversized_line" or "output_overflow".
+/// Returns "malformed_message", "oversized_message" or "output_overflow".
 const char* to_string(fault_kind x) noexcept;
 
 /// Reports input the transport dropped; the connection goes on.
 struct transport_fault {
   /// What was wrong.
-  fault_kind kind = fault_kind::malformed_json;
+  fault_kind kind = fault_kind::malformed_message;
   /// A description with a bounded excerpt of the input.
   std::string detail;
 };
@@ -63,19 +69,16 @@ typename Inspector::result_type inspect(Inspector& f, transport_fault& x) {
 
 /// The last message of a transport to its owner: the connection is gone.
 struct transport_closed {
-  /// The child's wait status, for transports that run a child process.
-  caf::optional<int> wait_status;
-  /// What happened, e.g. "server process exited with status 3".
+  /// What happened, with what the transport knows of why, e.g. "server
+  /// process exited with status 3; stderr tail: ..." or "HTTP connection
+  /// refused".
   std::string description;
-  /// The last bytes the child wrote to stderr.
-  std::string stderr_tail;
 };
 
 /// Inspects a `transport_closed`.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transport_closed& x) {
-  return f(caf::meta::type_name("transport_closed"), x.wait_status,
-           x.description, x.stderr_tail);
+  return f(caf::meta::type_name("transport_closed"), x.description);
 }
 
 /// Counters a transport keeps.
@@ -84,9 +87,9 @@ struct transport_stats {
   uint64_t messages_in = 0;
   /// JSON messages sent.
   uint64_t messages_out = 0;
-  /// Lines dropped because they were not JSON.
+  /// Messages dropped because they were not JSON.
   uint64_t malformed = 0;
-  /// Lines dropped because they were over the size limit.
+  /// Messages dropped because they were over the size limit.
   uint64_t oversized = 0;
 };
 

@@ -173,16 +173,17 @@ void write_out(broker_t* self) {
 void finish(broker_t* self) {
   auto& st = self->state;
   transport_closed msg;
-  if (st.child && st.child->exit_status()) {
-    auto status = *st.child->exit_status();
-    msg.wait_status = status;
-    msg.description = "server process " + describe_wait_status(status);
-  } else {
+  if (st.child && st.child->exit_status())
+    msg.description = "server process "
+                      + describe_wait_status(*st.child->exit_status());
+  else
     msg.description = "server process could not be reaped";
-  }
   if (!st.end_reason.empty())
     msg.description += " (" + st.end_reason + ")";
-  msg.stderr_tail = std::move(st.stderr_tail);
+  if (!st.stderr_tail.empty()) {
+    msg.description += "; stderr tail: ";
+    msg.description += st.stderr_tail;
+  }
   self->send(st.owner, std::move(msg));
   self->quit();
 }
@@ -313,6 +314,9 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
         close_input(self);
     },
     [=](flush_atom) { write_out(self); },
+    [](protocol_version_atom, const std::string&) {
+      // Newline-delimited JSON carries no version.
+    },
     [=](caf::io::data_transferred_msg& msg) {
       auto& st = self->state;
       st.scribe_pending = msg.remaining;

@@ -1205,10 +1205,10 @@ caf::behavior server_session(session_actor* self, caf::actor server,
       log_bad_input(self, x.detail);
       if (st.stage == phase::closed)
         return;
-      if (x.kind == transports::fault_kind::malformed_json)
+      if (x.kind == transports::fault_kind::malformed_message)
         reply_error(self, nullptr, std::nullopt, error_code::parse_error,
                     "Parse error: " + x.detail);
-      else if (x.kind == transports::fault_kind::oversized_line)
+      else if (x.kind == transports::fault_kind::oversized_message)
         reply_error(self, nullptr, std::nullopt, error_code::invalid_request,
                     "Invalid Request: message too large: " + x.detail);
     },

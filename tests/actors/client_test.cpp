@@ -38,6 +38,7 @@ using log_ptr = std::shared_ptr<std::vector<json::value>>;
 caf::behavior fake_transport(caf::event_based_actor* self, log_ptr sent) {
   return {
     [sent](outbound_atom, json::value& msg) { sent->push_back(std::move(msg)); },
+    [](mcp::transports::protocol_version_atom, const std::string&) {},
     [self](close_atom) { self->quit(); },
   };
 }
@@ -354,6 +355,130 @@ CAF_TEST(progress that shares a read with the result comes before the end) {
   CAF_CHECK_EQUAL(*seen, (std::vector<double>{1, 2, 3}));
 }
 
+/// Calls `tool` on `client` with itself subscribed to the progress of the
+/// call; logs "update N", "done OUTCOME" and "result" / "error" in the order
+/// they arrive, and quits on the response, as users' actors do.
+caf::behavior self_subscriber(caf::event_based_actor* self, caf::actor client,
+                              mcp::progress_token token,
+                              std::shared_ptr<std::vector<std::string>> events,
+                              std::vector<caf::actor> more) {
+  mcp::request_options opts;
+  opts.progress = token;
+  opts.progress_subscribers.push_back(caf::actor{self});
+  for (auto& x : more)
+    opts.progress_subscribers.push_back(x);
+  self->request(client, caf::infinite,
+                mcp::requests::call_tool("slow", nullptr, opts))
+    .then(
+      [self, events](json::value&) {
+        events->push_back("result");
+        self->quit();
+      },
+      [self, events](caf::error&) {
+        events->push_back("error");
+        self->quit();
+      });
+  return {
+    [events](mcp::progress_update& x) {
+      events->push_back("update " + std::to_string(int(x.progress)));
+    },
+    [events](mcp::progress_done& x) {
+      events->push_back(std::string{"done "} + mcp::to_string(x.outcome));
+    },
+  };
+}
+
+CAF_TEST(the requester gets every update and the end before the result) {
+  handshake();
+  auto events = std::make_shared<std::vector<std::string>>();
+  auto other = std::make_shared<progress_log>();
+  mcp::progress_token token{"mine"};
+  auto requester = sys.spawn(self_subscriber, client, token, events,
+                             std::vector<caf::actor>{spawn_subscriber(other)});
+  consume_messages();
+  auto id = last_id();
+  // The last notification shares a read with the response.
+  progress(token, 1);
+  std::vector<json::value> batch;
+  batch.push_back(json::parse(
+    R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
+    R"("progressToken":"mine","progress":2}})"));
+  batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                              + R"(,"result":{}})"));
+  self->send(client, inbound_atom::value, std::move(batch));
+  consume_messages();
+  CAF_CHECK_EQUAL(*events, (std::vector<std::string>{
+                             "update 1", "update 2", "done completed",
+                             "result"}));
+  CAF_CHECK_EQUAL(other->updates.size(), 2u);
+  CAF_CHECK_EQUAL(other->done.size(), 1u);
+  CAF_CHECK_EQUAL(stats().subscriptions, 0u);
+}
+
+CAF_TEST(the end of progress comes before errors timeouts and cancels) {
+  handshake();
+  auto round = 0;
+  auto run = [&](auto finish) {
+    auto events = std::make_shared<std::vector<std::string>>();
+    mcp::progress_token token{"e" + std::to_string(++round)};
+    sys.spawn(self_subscriber, client, token, events,
+              std::vector<caf::actor>{});
+    consume_messages();
+    auto id = last_id();
+    progress(token, 1);
+    finish(id);
+    consume_messages();
+    return *events;
+  };
+  auto error = run([&](int64_t id) {
+    deliver(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+           + R"(,"error":{"code":-32603,"message":"boom"}})");
+  });
+  CAF_CHECK_EQUAL(error, (std::vector<std::string>{"update 1", "done failed",
+                                                   "error"}));
+  auto cancelled = run([&](int64_t) {
+    self->send(client, mcp::cancel_all_atom::value);
+  });
+  CAF_CHECK_EQUAL(cancelled, (std::vector<std::string>{
+                               "update 1", "done cancelled", "error"}));
+  auto closed = run([&](int64_t) {
+    self->send(client, mcp::shutdown_atom::value);
+  });
+  CAF_CHECK_EQUAL(closed, (std::vector<std::string>{
+                            "update 1", "done disconnected", "error"}));
+}
+
+CAF_TEST(callbacks have run when the result arrives) {
+  handshake();
+  auto seen = std::make_shared<std::vector<double>>();
+  auto ended = std::make_shared<bool>(false);
+  mcp::progress_token token{"cb"};
+  mcp::request_options opts;
+  opts.progress = token;
+  opts.progress_subscriptions.push_back(mcp::spawn_progress_callback(
+    sys, token, [seen](const mcp::progress_update& x) {
+      seen->push_back(x.progress);
+    },
+    [ended](const mcp::progress_done&) { *ended = true; }));
+  send_request(mcp::requests::call_tool("slow", nullptr, opts));
+  auto id = last_id();
+  std::vector<json::value> batch;
+  batch.push_back(json::parse(
+    R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
+    R"("progressToken":"cb","progress":7}})"));
+  batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                              + R"(,"result":{}})"));
+  self->send(client, inbound_atom::value, std::move(batch));
+  // Run only the client: the response must not be out before the callback
+  // subscription has run.
+  sched.run_once();
+  CAF_CHECK(no_reply());
+  consume_messages();
+  reply<json::value>();
+  CAF_CHECK_EQUAL(*seen, std::vector<double>{7});
+  CAF_CHECK(*ended);
+}
+
 CAF_TEST(a failed request ends its subscriptions with the outcome) {
   handshake();
   auto log = std::make_shared<progress_log>();
@@ -552,15 +677,15 @@ CAF_TEST(bad input is counted and never fatal) {
   deliver(R"({"hello":"world"})");
   deliver(R"([1,2,3])");
   self->send(client, mcp::transports::transport_fault{
-                       mcp::transports::fault_kind::malformed_json, "x"});
+                       mcp::transports::fault_kind::malformed_message, "x"});
   self->send(client, mcp::transports::transport_fault{
-                       mcp::transports::fault_kind::oversized_line, "y"});
+                       mcp::transports::fault_kind::oversized_message, "y"});
   consume_messages();
   auto st = stats();
   CAF_CHECK_EQUAL(st.unknown_response_ids, 1u);
   CAF_CHECK_EQUAL(st.invalid_messages, 2u);
-  CAF_CHECK_EQUAL(st.malformed_lines, 1u);
-  CAF_CHECK_EQUAL(st.oversized_lines, 1u);
+  CAF_CHECK_EQUAL(st.malformed_messages, 1u);
+  CAF_CHECK_EQUAL(st.oversized_messages, 1u);
   send_request(mcp::requests::ping());
   respond(last_id());
   reply<json::value>();
@@ -612,9 +737,8 @@ CAF_TEST(the connection ending fails requests with the reason) {
   auto opts = tracked(mcp::progress_token{"p"}, log);
   send_request(mcp::requests::call_tool("a", nullptr, opts));
   mcp::transports::transport_closed closed;
-  closed.wait_status = 3 << 8;
-  closed.description = "server process exited with status 3";
-  closed.stderr_tail = "fatal: out of cheese";
+  closed.description
+    = "server process exited with status 3; stderr tail: fatal: out of cheese";
   self->send(client, std::move(closed));
   consume_messages();
   auto err = error_reply();

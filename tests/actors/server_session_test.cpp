@@ -440,7 +440,7 @@ CAF_TEST(requests before initialize fail except ping) {
 CAF_TEST(bad input gets the spec error codes and the session lives on) {
   initialize();
   self->send(session, mcp::transports::transport_fault{
-                        mcp::transports::fault_kind::malformed_json, "x"});
+                        mcp::transports::fault_kind::malformed_message, "x"});
   consume_messages();
   CAF_REQUIRE(!out->sent.empty());
   CAF_CHECK_EQUAL(out->sent.back().at("id"), nullptr);
@@ -709,7 +709,7 @@ CAF_TEST(the end of input lets running requests finish then closes) {
   initialize();
   hand_over(R"({"jsonrpc":"2.0","id":1,"method":"tools/call",
                "params":{"name":"echo","arguments":{"message":"last"}}})");
-  self->send(session, mcp::transports::transport_closed{caf::none, "eof", {}});
+  self->send(session, mcp::transports::transport_closed{"eof"});
   consume_message();
   CAF_CHECK(!out->closed);
   consume_messages();
@@ -750,7 +750,7 @@ CAF_TEST(requests still waiting at the end of input run and answer) {
     hand_over(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
                            + R"(,"method":"tools/call",
                  "params":{"name":"echo","arguments":{"message":"e"}}})");
-  self->send(session, mcp::transports::transport_closed{caf::none, "eof", {}});
+  self->send(session, mcp::transports::transport_closed{"eof"});
   consume_messages();
   for (int id = 1; id <= 3; ++id)
     CAF_CHECK_EQUAL(result(id).at("content").at(0).at("text"), "e");

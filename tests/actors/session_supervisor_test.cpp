@@ -50,6 +50,7 @@ caf::behavior fake_server(caf::event_based_actor* self, caf::actor owner,
       json::object res{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}};
       self->send(owner, inbound_atom::value, json::value(std::move(res)));
     },
+    [](mcp::transports::protocol_version_atom, const std::string&) {},
     [=](mcp::transports::close_atom) { self->quit(); },
     [=](mcp::shutdown_atom) {
       mcp::transports::transport_closed closed;

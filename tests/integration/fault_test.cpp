@@ -20,7 +20,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/blocking_client.hpp"
-#include "actors/client.hpp"
+#include "actors/stdio_client.hpp"
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
 #include "actors/progress.hpp"
@@ -121,11 +121,11 @@ CAF_TEST(garbage lines are counted and do not break the session) {
   CAF_CHECK_EQUAL(text_of(*res), "ok");
   auto st = bc.stats();
   CAF_REQUIRE(st);
-  CAF_CHECK_EQUAL(st->malformed_lines, 1u);
+  CAF_CHECK_EQUAL(st->malformed_messages, 1u);
   CAF_CHECK_EQUAL(st->invalid_messages, 1u);
   CAF_CHECK_EQUAL(st->unknown_response_ids, 1u);
   CAF_CHECK_EQUAL(st->progress_unknown_token, 1u);
-  CAF_CHECK_EQUAL(st->oversized_lines, 0u);
+  CAF_CHECK_EQUAL(st->oversized_messages, 0u);
   CAF_CHECK_EQUAL(st->results, 1u);
   CAF_CHECK_EQUAL(st->errors, 0u);
   // The session goes on: a ping and a second call work.
@@ -137,7 +137,7 @@ CAF_TEST(garbage lines are counted and do not break the session) {
   CAF_CHECK_EQUAL(text_of(*again), "ok");
   st = bc.stats();
   CAF_REQUIRE(st);
-  CAF_CHECK_EQUAL(st->malformed_lines, 2u);
+  CAF_CHECK_EQUAL(st->malformed_messages, 2u);
   CAF_CHECK_EQUAL(st->invalid_messages, 2u);
   CAF_CHECK_EQUAL(st->unknown_response_ids, 2u);
   CAF_CHECK_EQUAL(st->progress_unknown_token, 2u);
@@ -153,8 +153,8 @@ CAF_TEST(oversized lines are dropped and counted) {
   CAF_CHECK_EQUAL(text_of(*res), "ok");
   auto st = bc.stats();
   CAF_REQUIRE(st);
-  CAF_CHECK_EQUAL(st->oversized_lines, 1u);
-  CAF_CHECK_EQUAL(st->malformed_lines, 1u);
+  CAF_CHECK_EQUAL(st->oversized_messages, 1u);
+  CAF_CHECK_EQUAL(st->malformed_messages, 1u);
   // The dropped line was a notification: it must not count as one.
   CAF_CHECK_EQUAL(st->notifications, 0u);
   auto pong = bc.ping(opts());
@@ -164,7 +164,7 @@ CAF_TEST(oversized lines are dropped and counted) {
   REQUIRE_MSG(again, "second call failed: " << describe(again));
   st = bc.stats();
   CAF_REQUIRE(st);
-  CAF_CHECK_EQUAL(st->oversized_lines, 2u);
+  CAF_CHECK_EQUAL(st->oversized_messages, 2u);
   CAF_CHECK_EQUAL(st->results, 3u);
   bc.shutdown();
 }
@@ -210,7 +210,7 @@ CAF_TEST(fragmented and batched output arrives intact) {
   CAF_CHECK_EQUAL(st->progress_delivered, 3u);
   CAF_CHECK_EQUAL(st->progress_unknown_token, 0u);
   CAF_CHECK_EQUAL(st->progress_late, 0u);
-  CAF_CHECK_EQUAL(st->malformed_lines, 0u);
+  CAF_CHECK_EQUAL(st->malformed_messages, 0u);
   CAF_CHECK_EQUAL(st->invalid_messages, 0u);
   CAF_CHECK_EQUAL(st->results, 4u);
   // The callback runs in the subscription actor: wait for it, bounded.

@@ -21,7 +21,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/blocking_client.hpp"
-#include "actors/client.hpp"
+#include "actors/stdio_client.hpp"
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
 #include "actors/system_config.hpp"

@@ -327,7 +327,7 @@ public:
     feed(json::object{{"jsonrpc", "2.0"}, {"method", 5}});
     label(channel_->next(), "JSONRPC2NullIdError");
     caf::anon_send(session_, mcp::transports::transport_fault{
-                               mcp::transports::fault_kind::malformed_json,
+                               mcp::transports::fault_kind::malformed_message,
                                "{oops"});
     label(channel_->next(), "JSONRPC2NullIdError");
     caf::anon_send_exit(server_, caf::exit_reason::user_shutdown);

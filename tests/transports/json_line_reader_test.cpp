@@ -50,11 +50,11 @@ CAF_TEST(messages of one read arrive together and faults keep their place) {
   feed("{\"a\":1}\n[2]\nnot json\n3\n" + std::string(40, 'x') + "\n{\"b\"");
   CAF_REQUIRE_EQUAL(got.size(), 4u);
   CAF_CHECK_EQUAL(got[0], R"(run {"a":1} [2])");
-  CAF_CHECK_EQUAL(got[1].rfind("malformed_json malformed JSON (", 0), 0u);
+  CAF_CHECK_EQUAL(got[1].rfind("malformed_message malformed JSON (", 0), 0u);
   CAF_CHECK(got[1].find("): not json") != std::string::npos);
   CAF_CHECK_EQUAL(got[2], "one 3");
   CAF_CHECK_EQUAL(got[3],
-                  "oversized_line dropped a line of 40 bytes (limit 32)");
+                  "oversized_message dropped a line of 40 bytes (limit 32)");
   feed(":true}\n");
   CAF_REQUIRE_EQUAL(got.size(), 5u);
   CAF_CHECK_EQUAL(got[4], R"(one {"b":true})");

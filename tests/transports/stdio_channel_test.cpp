@@ -138,7 +138,7 @@ CAF_TEST(lines arrive parsed in order and the end of input is reported) {
   auto rest = receive(10, &faults, &closed);
   CAF_REQUIRE_EQUAL(rest.size(), 1u);
   CAF_CHECK_EQUAL(rest[0].at("a"), 3);
-  CAF_CHECK_EQUAL(faults, std::vector<std::string>{"malformed_json"});
+  CAF_CHECK_EQUAL(faults, std::vector<std::string>{"malformed_message"});
   CAF_CHECK(closed.find("end of input") != std::string::npos);
   auto st = channel->stats();
   CAF_CHECK_EQUAL(st.messages_in, 3u);
@@ -154,7 +154,7 @@ CAF_TEST(oversized lines are dropped and reported) {
   auto got = receive(1, &faults);
   CAF_REQUIRE_EQUAL(got.size(), 1u);
   CAF_CHECK_EQUAL(got[0].at("ok"), true);
-  CAF_CHECK_EQUAL(faults, std::vector<std::string>{"oversized_line"});
+  CAF_CHECK_EQUAL(faults, std::vector<std::string>{"oversized_message"});
 }
 
 CAF_TEST(sent and posted messages go out whole and in order) {

@@ -1,0 +1,295 @@
+#pragma once
+
+// The state of a client actor and the logic that works on it, split by job:
+// client_requests.cpp (dispatch, handshake, deadlines, cancellation, closing),
+// client_inbound.cpp (what the server sends), client_progress.cpp
+// (subscriptions, fan-out, responses held for their subscriptions) and
+// client_pages.cpp (pagination). actors/client.cpp holds the behavior.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/error.hpp>
+#include <caf/optional.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/timespan.hpp>
+
+#include "actors/client.hpp"
+#include "actors/messages.hpp"
+#include "protocol/jsonrpc.hpp"
+#include "protocol/lifecycle.hpp"
+
+namespace caf {
+class scheduled_actor;
+} // namespace caf
+
+namespace mcp::detail {
+
+// -- bookkeeping records ------------------------------------------------------
+
+/// A request sent to the server and not answered yet.
+struct pending_request {
+  caf::response_promise promise;
+  std::string method;
+  caf::optional<progress_token> token;
+  std::string cancel_key;
+  caf::actor_clock::time_point started;
+  caf::actor_clock::time_point last_activity;
+  caf::actor_clock::time_point deadline;
+  caf::timespan timeout;
+  caf::optional<caf::timespan> max_total;
+  bool reset_on_progress = false;
+};
+
+/// A request made before the handshake completed.
+struct queued_request {
+  caf::response_promise promise;
+  client_request req;
+  /// When the caller made the request; its timeouts count from here.
+  caf::actor_clock::time_point enqueued;
+  /// When it fails if the handshake has not completed by then.
+  caf::actor_clock::time_point deadline;
+};
+
+/// One progress subscription of a token.
+struct subscription_ref {
+  caf::actor subscription;
+  caf::actor_addr subscriber;
+  /// Whether the subscription takes `std::vector<progress_update>` (only the
+  /// ones the client spawned itself; attached actors get single updates).
+  bool batches = false;
+};
+
+/// The subscriptions of a progress token and the request that carries it.
+struct token_entry {
+  std::vector<subscription_ref> subs;
+  caf::optional<int64_t> request;
+};
+
+/// An actor subscribed to server notifications whose method starts with
+/// `filter`.
+struct notification_subscriber {
+  std::string filter;
+  caf::actor who;
+};
+
+/// A paginated list request in progress (`all_pages_atom`).
+struct page_walk {
+  caf::response_promise promise;
+  client_request base;
+  std::string key;
+  boost::json::array items;
+  std::unordered_set<std::string> seen;
+};
+
+/// A response held back until every subscription of its request has passed
+/// on its final `progress_done` (each answers the client when it has).
+struct held_response {
+  caf::response_promise promise;
+  std::variant<boost::json::value, caf::error> value;
+  size_t waiting = 0;
+};
+
+/// The phases of a client.
+enum class stage { detached, handshaking, ready, closed };
+
+// -- client state -------------------------------------------------------------
+
+/// Everything a client actor knows, and what it does with it.
+class client_state {
+public:
+  // -- constructors -----------------------------------------------------------
+
+  /// Binds the state to its actor (a broker or an event-based actor).
+  explicit client_state(caf::scheduled_actor* self);
+
+  // -- requests (client_requests.cpp) -----------------------------------------
+
+  /// Sends `req` to the server, or queues it until the handshake is done.
+  /// `since` is when the caller asked (for requests that waited).
+  void dispatch(caf::response_promise rp, client_request req,
+                caf::optional<caf::actor_clock::time_point> since = caf::none);
+
+  /// Fails a request that was never sent.
+  void refuse(caf::response_promise& rp, const request_options& opts,
+              caf::error err);
+
+  /// Sends `initialize` on a new transport.
+  void start_handshake();
+
+  /// Completes the handshake with the result of `initialize`.
+  void on_handshake_result(const boost::json::value& result);
+
+  /// Fails the session's handshake and ends the client.
+  void handshake_failed(caf::error err);
+
+  /// Answers request `id` with `result`.
+  void complete(int64_t id, boost::json::value result);
+
+  /// Fails request `id` with `err`, ending its subscriptions with `outcome`.
+  void fail_pending(int64_t id, const caf::error& err,
+                    progress_outcome outcome);
+
+  /// Cancels request `id` and tells the server.
+  void cancel(int64_t id, const std::string& why);
+
+  /// Cancels the request with `key` (in flight or queued).
+  void cancel_by_key(const std::string& key);
+
+  /// Cancels every request in flight or queued.
+  void cancel_all();
+
+  /// Fires the deadlines that have passed.
+  void on_timer();
+
+  /// Ends everything: every caller gets `err`, then the actor quits with
+  /// `exit_reason` (once the held responses are out).
+  void close_session(const caf::error& err, const caf::error& exit_reason);
+
+  /// Sends `msg` to the transport.
+  void send_out(boost::json::value msg);
+
+  // -- inbound (client_inbound.cpp) -------------------------------------------
+
+  /// Handles one message from the server.
+  void on_inbound(boost::json::value& msg);
+
+  /// Handles the end of the transport.
+  void on_disconnect(std::string description);
+
+  // -- progress (client_progress.cpp) -----------------------------------------
+
+  /// Spawns a forwarding subscription of `token` for `subscriber`.
+  caf::actor subscribe_actor(const progress_token& token,
+                             const caf::actor& subscriber);
+
+  /// Attaches a ready-made subscription actor to `token`.
+  void attach_subscription(const progress_token& token, caf::actor sub,
+                           caf::actor_addr subscriber, bool batches = false);
+
+  /// Ends the subscriptions of `subscriber` to `token`.
+  void unsubscribe(const progress_token& token, const caf::actor& subscriber);
+
+  /// Ends every subscription of `token`, keeping the entry if a request in
+  /// flight still carries the token. `hold` names the held response that
+  /// waits for the subscriptions (0 for none).
+  void end_token(const progress_token& token, progress_outcome outcome,
+                 const std::string& detail, bool request_done,
+                 uint64_t hold = 0);
+
+  /// Queues the update of one progress notification for its subscriptions.
+  void on_progress(const boost::json::value* params);
+
+  /// Sends the progress updates collected during the current read.
+  void flush_progress();
+
+  /// Forgets a subscription actor that went down.
+  bool drop_subscription(const caf::actor_addr& who);
+
+  /// Returns a new held response for `rp` (see `held_response`).
+  uint64_t hold(caf::response_promise rp);
+
+  /// Delivers held response `id` with `value` once its subscriptions have
+  /// passed on their final message, at once when there are none.
+  void release(uint64_t id, std::variant<boost::json::value, caf::error> value);
+
+  /// Ends the ready-made subscriptions of a request that failed before it
+  /// was sent, then delivers `err` to `rp`.
+  void reject_progress(caf::response_promise& rp, const request_options& opts,
+                       const caf::error& err);
+
+  // -- pagination (client_pages.cpp) ------------------------------------------
+
+  /// Starts a walk over all pages of the list request `req`.
+  void start_walk(caf::response_promise rp, client_request req);
+
+  // -- state ------------------------------------------------------------------
+
+  caf::scheduled_actor* self;
+  client_config cfg;
+  caf::actor transport;
+  caf::actor supervisor;
+  stage phase = stage::detached;
+  int64_t next_id = 1;
+  int64_t handshake_id = -1;
+  uint64_t epoch = 0;
+  bool handshaken_once = false;
+  server_info info;
+  protocol::server_capabilities caps;
+  std::unordered_map<int64_t, pending_request> pending;
+  std::set<std::pair<caf::actor_clock::time_point, int64_t>> deadlines;
+  caf::optional<caf::actor_clock::time_point> armed;
+  std::deque<queued_request> queue;
+  /// Paginated walks under way; answered when the session closes.
+  std::vector<std::shared_ptr<page_walk>> walks;
+  std::vector<caf::response_promise> info_waiters;
+  std::unordered_map<progress_token, token_entry> tokens;
+  std::unordered_map<caf::actor_addr, progress_token> subscription_tokens;
+  std::vector<notification_subscriber> notification_subs;
+  /// Requests from the server being handled, with whether the server
+  /// cancelled them; an entry (and its slot) lives until its handler answers.
+  std::unordered_map<request_id, bool> server_inflight;
+  /// Progress updates of the current inbound batch, per subscription; sent
+  /// as one message each when the batch is done (or before anything else
+  /// goes to a subscription, to keep the order).
+  std::vector<std::pair<subscription_ref, std::vector<progress_update>>> outbox;
+  /// Responses waiting for their subscriptions' final messages.
+  std::unordered_map<uint64_t, held_response> held;
+  uint64_t next_hold = 1;
+  /// Set by `close_session` while held responses keep the actor alive.
+  caf::optional<caf::error> quit_reason;
+  std::deque<progress_token> recent;
+  std::unordered_set<progress_token> recent_set;
+  std::string last_disconnect;
+  client_stats stats;
+
+  static inline const char* name = "mcp_client";
+
+private:
+  // -- implementation details -------------------------------------------------
+
+  void log_bad_input(const std::string& what);
+  void on_response(const protocol::incoming_message& in);
+  void on_notification(const protocol::incoming_message& in);
+  void on_server_request(const protocol::incoming_message& in);
+  void end_subscription(subscription_ref& ref, const progress_token& token,
+                        progress_outcome outcome, const std::string& detail,
+                        uint64_t hold);
+  void remember_finished(const progress_token& token);
+  void acknowledge(uint64_t hold);
+  pending_request take_pending(int64_t id, progress_outcome outcome,
+                               const std::string& detail, uint64_t hold = 0);
+  void arm(caf::actor_clock::time_point at);
+  void track_deadline(int64_t id, pending_request& p);
+  void send_cancelled(int64_t id, std::string reason);
+  void fail_all(const caf::error& err, progress_outcome outcome);
+  void enqueue(caf::response_promise rp, client_request req);
+  void expire_queued(caf::actor_clock::time_point now);
+  void expire(int64_t id);
+  void next_page(std::shared_ptr<page_walk> walk, std::string cursor);
+  void finish_walk(const std::shared_ptr<page_walk>& walk,
+                   std::variant<boost::json::value, caf::error> x);
+};
+
+/// Copies a value out of the transport's per-read arena into the default
+/// memory resource, so what callers keep does not pin the arena.
+boost::json::value own_copy(const boost::json::value& x);
+
+/// Delivers `x` (a result or an error) to `rp`.
+void deliver(caf::response_promise& rp,
+             std::variant<boost::json::value, caf::error> x);
+
+} // namespace mcp::detail
