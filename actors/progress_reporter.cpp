@@ -15,9 +15,9 @@ namespace mcp {
 
 progress_reporter::progress_reporter(
   std::shared_ptr<detail::session_link> link,
-  std::shared_ptr<detail::request_state> state,
+  std::shared_ptr<detail::request_state> state, protocol::request_id id,
   std::optional<protocol::progress_token> token)
-  : link_(std::move(link)), state_(std::move(state)) {
+  : link_(std::move(link)), state_(std::move(state)), id_(std::move(id)) {
   if (token) {
     prefix_ = R"({"jsonrpc":"2.0","method":")";
     prefix_ += protocol::methods::progress;
@@ -59,9 +59,11 @@ caf::error progress_reporter::report(double progress,
     text += R"(,"message":)";
     text += boost::json::serialize(boost::json::string{message});
   }
-  text += "}}\n";
+  text += "}}";
   // Sent while the request runs, and never after its response.
-  state_->while_running([&] { link_->out->post_line(text); });
+  state_->while_running([&] {
+    link_->out->post_text(text, transports::output_route::of(id_));
+  });
   return caf::none;
 }
 

@@ -31,9 +31,11 @@ public:
   /// A reporter of nothing (reports succeed and send nothing).
   progress_reporter() = default;
 
-  /// Reports for the request of `state` in the session of `link`.
+  /// Reports for request `id` (whose state is `state`) in the session of
+  /// `link`.
   progress_reporter(std::shared_ptr<detail::session_link> link,
                     std::shared_ptr<detail::request_state> state,
+                    protocol::request_id id,
                     std::optional<protocol::progress_token> token);
 
   // -- properties -------------------------------------------------------------
@@ -54,6 +56,8 @@ public:
 private:
   std::shared_ptr<detail::session_link> link_;
   std::shared_ptr<detail::request_state> state_;
+  /// The request the progress belongs to (its stream, over HTTP).
+  protocol::request_id id_;
   /// The notification's text up to the progress value, empty without a
   /// token: progress goes out without building a JSON document.
   std::string prefix_;

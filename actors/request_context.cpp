@@ -36,7 +36,7 @@ request_context::request_context(std::shared_ptr<detail::session_link> link,
   if (auto token = meta_.if_contains("progressToken"))
     if (auto parsed = protocol::progress_token::from_json(*token))
       token_ = std::move(*parsed);
-  progress_ = progress_reporter{link_, state_, token_};
+  progress_ = progress_reporter{link_, state_, id_, token_};
 }
 
 request_context::request_context(request_context&&) noexcept = default;
@@ -84,7 +84,8 @@ bool request_context::log(protocol::log_level level, json::value data,
       || static_cast<uint8_t>(level) < link_->log_level.load())
     return false;
   return link_->out->post(
-    protocol::make_log_message(level, logger, std::move(data)));
+    protocol::make_log_message(level, logger, std::move(data)),
+    transports::output_route::of(id_));
 }
 
 bool request_context::sleep_for(caf::timespan duration) {
@@ -226,9 +227,10 @@ bool request_context::notify_elicitation_complete(
   std::string_view elicitation_id) {
   if (!link_->client_capabilities.elicitation_url)
     return false;
-  return link_->out->send(protocol::make_notification(
-    methods::elicitation_complete,
-    json::object{{"elicitationId", elicitation_id}}));
+  return link_->out->send(
+    protocol::make_notification(methods::elicitation_complete,
+                                json::object{{"elicitationId", elicitation_id}}),
+    transports::output_route::of(id_));
 }
 
 caf::expected<json::value> request_context::list_roots(caf::timespan timeout) {

@@ -263,12 +263,6 @@ struct server_options {
   /// How long handlers may still run after the client closed its end
   /// before they are cancelled.
   caf::timespan drain_timeout = std::chrono::seconds(5);
-  /// How long a response may wait for a client that stopped reading to
-  /// read the progress notifications sent before it (0: no wait at all);
-  /// while the client reads on, the response waits. Clients that handle
-  /// notifications later than responses (the TypeScript SDK does) would
-  /// otherwise drop progress that arrives together with its response.
-  caf::timespan progress_settle_limit = std::chrono::seconds(1);
   /// The least severe log level sent before the client sets one.
   protocol::log_level initial_log_level = protocol::log_level::debug;
   /// Declare `logging` (requests may then log).

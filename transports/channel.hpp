@@ -1,18 +1,45 @@
 #pragma once
 
-#include <cstddef>
-#include <string_view>
+#include <string>
 
-#include <boost/json/value.hpp>
+#include <boost/json/fwd.hpp>
+
+#include "protocol/json_key.hpp"
 
 namespace mcp::transports {
+
+/// Where an outgoing message belongs. Streamable HTTP answers each request
+/// on a stream of its own that carries the request's progress, logs and
+/// requests to the client and ends with its response; a channel without
+/// such streams (stdio) ignores the route except where noted.
+struct output_route {
+  /// The peer's request the message belongs to; null for messages of the
+  /// connection (list_changed, resource updates, session-wide logs).
+  const protocol::request_id* request = nullptr;
+  /// Whether the message is the response to `request`: its stream ends.
+  bool ends_request = false;
+  /// Whether the request sent progress before this response, so that a
+  /// channel may let the peer read that progress first.
+  bool after_progress = false;
+
+  /// Returns the route of a message that belongs to request `id`.
+  static output_route of(const protocol::request_id& id) noexcept {
+    return {&id, false, false};
+  }
+
+  /// Returns the route of the response to request `id`.
+  static output_route response_to(const protocol::request_id& id,
+                                  bool after_progress = false) noexcept {
+    return {&id, true, after_progress};
+  }
+};
 
 /// The session side of one connection to a peer: the peer's messages arrive
 /// at the owner actor as `(inbound_atom, ...)`, `transport_fault` and a last
 /// `transport_closed` (see transports/messages.hpp); messages for the peer
 /// go through `send`, which any thread may call, so the actors of a session
 /// write without a detour through a transport actor. Knows nothing of MCP
-/// methods.
+/// methods; framing (lines, SSE events, HTTP bodies) is the channel's.
 class channel {
 public:
   // -- constructors, destructors, and assignment operators --------------------
@@ -21,35 +48,32 @@ public:
 
   // -- output -----------------------------------------------------------------
 
-  /// Queues `msg` for the peer, in the order of the calls (the calls of one
-  /// thread keep their order). Returns false once the channel is closed.
-  virtual bool send(const boost::json::value& msg) = 0;
+  /// Queues `msg` for the peer on `route`, in the order of the calls (the
+  /// calls of one thread keep their order). Returns false once the channel
+  /// (or the route's stream) is closed.
+  virtual bool send(const boost::json::value& msg, output_route route = {})
+    = 0;
 
   /// Like `send` for messages that may wait a moment (notifications): the
   /// channel may gather them with others into fewer writes. Keeps the order
   /// with `send` calls of the same thread.
-  virtual bool post(const boost::json::value& msg);
+  virtual bool post(const boost::json::value& msg, output_route route = {});
 
-  /// Like `send` for a message already serialized: `line` is one JSON value
-  /// and a newline, e.g. a response built without the DOM on a hot path.
-  virtual bool send_line(std::string_view line);
+  /// Like `send` for a message already serialized, e.g. a response built
+  /// without the DOM on a hot path. `json` is one JSON value; the channel
+  /// may append its framing to `json` while it writes (and leaves `json`
+  /// with unspecified contents), so that no copy is needed.
+  virtual bool send_text(std::string& json, output_route route = {});
 
-  /// Like `post` for a message already serialized (`line` as in
-  /// `send_line`).
-  virtual bool post_line(std::string_view line);
+  /// Like `post` for a message already serialized (`json` as in
+  /// `send_text`).
+  virtual bool post_text(std::string& json, output_route route = {});
 
   // -- control ----------------------------------------------------------------
 
   /// Ends the connection: stops input, writes what is queued (within a
   /// grace period) and closes. The owner then gets `transport_closed`.
   virtual void close() = 0;
-
-  // -- properties -------------------------------------------------------------
-
-  /// Returns how many bytes sent so far the peer has not read yet, where the
-  /// channel can tell (0 where it cannot). A rough measure: it may count
-  /// the kernel's bookkeeping too, but it is 0 once the peer read all.
-  virtual size_t unread_output();
 };
 
 } // namespace mcp::transports

@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -58,25 +59,35 @@ channel::~channel() {
   // nop
 }
 
-size_t channel::unread_output() {
-  return 0;
+bool channel::post(const boost::json::value& msg, output_route route) {
+  return send(msg, route);
 }
 
-bool channel::post(const boost::json::value& msg) {
-  return send(msg);
-}
-
-bool channel::send_line(std::string_view line) {
+bool channel::send_text(std::string& json, output_route route) {
   boost::system::error_code ec;
-  auto msg = boost::json::parse(line, ec);
-  return !ec && send(msg);
+  auto msg = boost::json::parse(json, ec);
+  return !ec && send(msg, route);
 }
 
-bool channel::post_line(std::string_view line) {
+bool channel::post_text(std::string& json, output_route route) {
   boost::system::error_code ec;
-  auto msg = boost::json::parse(line, ec);
-  return !ec && post(msg);
+  auto msg = boost::json::parse(json, ec);
+  return !ec && post(msg, route);
 }
+
+namespace {
+
+/// A response held back until the peer has read what was sent before it.
+struct settling_response {
+  /// The line to write.
+  std::string line;
+  /// When it goes out anyway, unless the peer reads on.
+  std::chrono::steady_clock::time_point deadline;
+  /// What the peer had not read at the last look.
+  size_t unread;
+};
+
+} // namespace
 
 struct stdio_channel::state {
   state(caf::actor_system& sys, stdio_channel_config cfg)
@@ -142,6 +153,10 @@ struct stdio_channel::state {
   int saved_output_flags = -1;
   /// How to ask the kernel for bytes the peer has not read (0: cannot).
   unsigned long unread_request = 0;
+  /// Responses waiting for the peer to read the progress before them.
+  std::vector<settling_response> settling;
+  /// How long the writer thread waits between looks at `settling`.
+  std::chrono::microseconds settle_pause{50};
 };
 
 stdio_channel::stdio_channel(caf::actor_system& sys, stdio_channel_config cfg)
@@ -289,14 +304,6 @@ ptrdiff_t write_some(int fd, std::string_view bytes) {
   return static_cast<ptrdiff_t>(done);
 }
 
-/// Serializes `msg` and a newline into a buffer of the calling thread.
-std::string& serialize_line(const boost::json::value& msg) {
-  thread_local std::string buf;
-  buf.clear();
-  protocol::append_json(buf, msg);
-  buf.push_back('\n');
-  return buf;
-}
 
 void trim(std::string& buf) {
   if (buf.capacity() > (1u << 20))
@@ -323,26 +330,58 @@ void stdio_channel::trim_locked() {
     st.pending.resize(nl + 1);
 }
 
-bool stdio_channel::send(const boost::json::value& msg) {
-  auto& buf = serialize_line(msg);
-  auto res = write_bytes(buf, true);
+bool stdio_channel::send(const boost::json::value& msg, output_route route) {
+  thread_local std::string buf;
+  buf.clear();
+  protocol::append_json(buf, msg);
+  auto res = write_line(buf, route, true);
   trim(buf);
   return res;
 }
 
-bool stdio_channel::post(const boost::json::value& msg) {
-  auto& buf = serialize_line(msg);
-  auto res = write_bytes(buf, false);
+bool stdio_channel::post(const boost::json::value& msg, output_route route) {
+  thread_local std::string buf;
+  buf.clear();
+  protocol::append_json(buf, msg);
+  auto res = write_line(buf, route, false);
   trim(buf);
   return res;
 }
 
-bool stdio_channel::send_line(std::string_view line) {
-  return write_bytes(line, true);
+bool stdio_channel::send_text(std::string& json, output_route route) {
+  return write_line(json, route, true);
 }
 
-bool stdio_channel::post_line(std::string_view line) {
-  return write_bytes(line, false);
+bool stdio_channel::post_text(std::string& json, output_route route) {
+  return write_line(json, route, false);
+}
+
+bool stdio_channel::write_line(std::string& json, output_route route,
+                               bool urgent) {
+  json.push_back('\n');
+  if (!route.ends_request || !route.after_progress
+      || st_->cfg.progress_settle_limit <= caf::timespan{0})
+    return write_bytes(json, urgent);
+  auto& st = *st_;
+  std::unique_lock<std::mutex> guard{st.mtx};
+  if (st.output_closed)
+    return false;
+  if (unread_locked() == 0) {
+    guard.unlock();
+    return write_bytes(json, urgent);
+  }
+  ++st.messages_out;
+  auto deadline = std::chrono::steady_clock::now()
+                  + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    st.cfg.progress_settle_limit);
+  st.settling.push_back({json, deadline, std::numeric_limits<size_t>::max()});
+  st.settle_pause = std::chrono::microseconds(50);
+  if (!st.writer_started) {
+    st.writer_started = true;
+    std::thread{[self = shared_from_this()] { self->write_loop(); }}.detach();
+  }
+  st.cv.notify_all();
+  return true;
 }
 
 bool stdio_channel::write_bytes(std::string_view bytes, bool urgent) {
@@ -432,8 +471,16 @@ void stdio_channel::write_loop() {
   std::unique_lock<std::mutex> guard{st.mtx};
   std::string out;
   for (;;) {
-    st.cv.wait(guard, [&] { return st.handoff || st.output_closed; });
+    auto woken = [&] { return st.handoff || st.output_closed; };
+    if (st.settling.empty())
+      st.cv.wait(guard, [&] { return woken() || !st.settling.empty(); });
+    else
+      st.cv.wait_for(guard, st.settle_pause, woken);
+    if (!st.settling.empty())
+      settle_locked();
     if (!st.handoff) {
+      if (!st.output_closed)
+        continue;
       st.writer_started = false;
       return;
     }
@@ -495,6 +542,9 @@ void stdio_channel::close() {
   std::unique_lock<std::mutex> guard{st.mtx};
   if (st.output_closed)
     return;
+  for (auto& x : st.settling)
+    st.pending += x.line;
+  st.settling.clear();
   if (!st.flushing && !st.pending.empty()) {
     // Nobody writes (the input thread may be corked and waiting for us).
     st.flushing = true;
@@ -519,22 +569,53 @@ void stdio_channel::close() {
   st.cv.notify_all();
 }
 
-size_t stdio_channel::unread_output() {
+size_t stdio_channel::unread_locked() {
   auto& st = *st_;
-  size_t queued = 0;
-  {
-    std::lock_guard<std::mutex> guard{st.mtx};
-    if (st.output_closed)
-      return 0;
-    // Bytes a writer holds right now count as one unknown amount.
-    queued = st.pending.size() + (st.flushing || st.corked ? 1 : 0);
-  }
+  if (st.output_closed)
+    return 0;
+  // Bytes a writer holds right now count as one unknown amount.
+  auto queued = st.pending.size() + (st.flushing || st.corked ? 1 : 0);
   int unread = 0;
   if (st.unread_request == 0
       || ::ioctl(st.cfg.output_fd, st.unread_request, &unread) != 0
       || unread < 0)
     unread = 0;
   return queued + static_cast<size_t>(unread);
+}
+
+size_t stdio_channel::unread_output() {
+  std::lock_guard<std::mutex> guard{st_->mtx};
+  return unread_locked();
+}
+
+void stdio_channel::settle_locked() {
+  // Precondition: `mtx` is held by the writer thread.
+  auto& st = *st_;
+  auto unread = unread_locked();
+  auto now = std::chrono::steady_clock::now();
+  auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(
+    st.cfg.progress_settle_limit);
+  auto released = false;
+  auto i = st.settling.begin();
+  while (i != st.settling.end()) {
+    if (unread < i->unread)
+      i->deadline = now + limit;
+    i->unread = unread;
+    if (unread > 0 && now < i->deadline && !st.output_closed) {
+      ++i;
+      continue;
+    }
+    st.pending += i->line;
+    st.pending_urgent = true;
+    i = st.settling.erase(i);
+    released = true;
+  }
+  st.settle_pause = std::min(st.settle_pause * 2,
+                             std::chrono::microseconds{2000});
+  if (released && !st.flushing && !st.corked && !st.output_closed) {
+    st.flushing = true;
+    st.handoff = true;
+  }
 }
 
 transport_stats stdio_channel::stats() const {

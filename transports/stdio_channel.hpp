@@ -32,6 +32,12 @@ struct stdio_channel_config {
   caf::timespan close_grace = std::chrono::seconds(2);
   /// Whether `close` closes both descriptors (ending the peer's input).
   bool close_fds = true;
+  /// How long a response that follows its request's progress may wait for
+  /// the peer to read that progress while the peer reads nothing (each read
+  /// restarts it); 0 sends at once. Clients that handle notifications after
+  /// responses (the TypeScript SDK) would otherwise drop progress that
+  /// arrives together with the response.
+  caf::timespan progress_settle_limit = std::chrono::seconds(1);
 };
 
 /// A `channel` over a pair of file descriptors, by default this process's
@@ -49,7 +55,11 @@ struct stdio_channel_config {
 /// call. `post` leaves the writing to a helper thread, which gathers a burst
 /// of notifications into few writes. Output the peer does not take at once
 /// is left to that thread too, so no caller ever blocks on a slow peer; past
-/// `max_pending_output` the channel closes.
+/// `max_pending_output` the channel closes. Each message is one line: the
+/// channel adds the newline. A response that follows progress of its
+/// request waits (on that thread) until the peer has read what came before
+/// it, as the kernel tells (`SIOCOUTQ` on sockets, `FIONREAD` on pipes), at
+/// most `progress_settle_limit` past the peer's last read.
 class stdio_channel : public channel,
                       public std::enable_shared_from_this<stdio_channel> {
 public:
@@ -70,19 +80,23 @@ public:
 
   // -- channel interface ------------------------------------------------------
 
-  bool send(const boost::json::value& msg) override;
+  bool send(const boost::json::value& msg, output_route route = {}) override;
 
-  bool post(const boost::json::value& msg) override;
+  bool post(const boost::json::value& msg, output_route route = {}) override;
 
-  bool send_line(std::string_view line) override;
+  bool send_text(std::string& json, output_route route = {}) override;
 
-  bool post_line(std::string_view line) override;
+  bool post_text(std::string& json, output_route route = {}) override;
 
   void close() override;
 
-  size_t unread_output() override;
-
   // -- properties -------------------------------------------------------------
+
+  /// Returns how many bytes sent so far the peer has not read yet, where the
+  /// kernel can tell (queued bytes only where it cannot). A rough measure:
+  /// it may count the kernel's bookkeeping too, but it is 0 once the peer
+  /// read all.
+  size_t unread_output();
 
   /// Returns the counters so far.
   transport_stats stats() const;
@@ -100,6 +114,12 @@ private:
   void read_loop();
 
   bool write_bytes(std::string_view bytes, bool urgent);
+
+  bool write_line(std::string& json, output_route route, bool urgent);
+
+  size_t unread_locked();
+
+  void settle_locked();
 
   void flush_locked(std::unique_lock<std::mutex>& guard);
 

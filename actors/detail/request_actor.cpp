@@ -1,8 +1,6 @@
 #include "actors/detail/request_actor.hpp"
 
-#include <algorithm>
 #include <exception>
-#include <limits>
 
 #include <boost/json/parse.hpp>
 
@@ -11,7 +9,6 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/send.hpp>
-#include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/detail/request_state.hpp"
@@ -25,8 +22,6 @@ namespace mcp::detail {
 namespace {
 
 namespace json = boost::json;
-
-using settle_atom = caf::atom_constant<caf::atom("mcp_settle")>;
 
 /// Runs the handler; returns the result (`ok`) or the error response, or
 /// null if the request was cancelled before it ran.
@@ -66,97 +61,30 @@ void deliver(caf::event_based_actor* self, request_job& job,
                     : std::move(payload));
     return;
   }
+  auto route = transports::output_route::response_to(
+    id, job.state->progress_sent());
   if (!ok) {
-    job.link->out->send(payload);
+    job.link->out->send(payload, route);
     return;
   }
   // Results are the hot path: written without building the envelope.
   thread_local std::string text;
   text.clear();
   protocol::append_result_text(text, id, payload);
-  text += '\n';
-  job.link->out->send_line(text);
+  job.link->out->send_text(text, route);
   if (text.capacity() > (1u << 20))
     std::string{}.swap(text);
 }
 
-/// What a request actor works on.
-struct request_actor_state {
-  /// The request being run, null while idle.
-  std::shared_ptr<request_job> job;
-  /// The response waiting for the client to read the progress before it.
-  json::value response;
-  bool ok = false;
-  /// When the response goes out anyway, unless the client reads on.
-  caf::actor_clock::time_point deadline;
-  /// What the client had not read at the last look.
-  size_t unread = 0;
-  caf::timespan pause{};
-
-  static inline const char* name = "mcp_request";
-};
-
-using request_actor_type = caf::stateful_actor<request_actor_state>;
-
-/// Sends the held response and tells the session the actor is idle again.
-void complete(request_actor_type* self) {
-  auto& st = self->state;
-  auto job = std::move(st.job);
-  st.job = nullptr;
-  if (!st.response.is_null())
-    deliver(self, *job, std::move(st.response), st.ok);
-  st.response = nullptr;
-  if (auto session = caf::actor_cast<caf::actor>(job->link->session))
-    self->send(session, request_done_atom::value, job->ctx.id());
-}
-
-/// Returns whether the held response should wait longer for the client to
-/// read the progress sent before it: while unread output remains and the
-/// client either keeps reading or has not been idle for the settle limit.
-bool keep_settling(request_actor_type* self) {
-  auto& st = self->state;
-  auto& link = *st.job->link;
-  auto unread = link.out->unread_output();
-  if (unread == 0)
-    return false;
-  auto now = self->clock().now();
-  if (unread < st.unread)
-    st.deadline = now + link.progress_settle_limit;
-  st.unread = unread;
-  return now < st.deadline;
-}
-
-caf::behavior request_actor(request_actor_type* self) {
+caf::behavior request_actor(caf::event_based_actor* self) {
   return {
     [self](run_atom, std::shared_ptr<request_job>& job) {
-      auto& st = self->state;
-      st.job = std::move(job);
-      auto& link = *st.job->link;
-      st.response = compute(*st.job, st.ok);
-      if (!st.response.is_null()
-          && link.progress_settle_limit > caf::timespan{0}
-          && st.job->state->progress_sent()) {
-        st.deadline = self->clock().now() + link.progress_settle_limit;
-        st.unread = std::numeric_limits<size_t>::max();
-        if (keep_settling(self)) {
-          st.pause = std::chrono::microseconds(50);
-          self->delayed_send(self, st.pause, settle_atom::value);
-          return;
-        }
-      }
-      complete(self);
-    },
-    [self](settle_atom) {
-      auto& st = self->state;
-      if (!st.job)
-        return;
-      if (keep_settling(self)) {
-        st.pause = std::min<caf::timespan>(st.pause * 2,
-                                           std::chrono::milliseconds(2));
-        self->delayed_send(self, st.pause, settle_atom::value);
-        return;
-      }
-      complete(self);
+      bool ok = false;
+      auto response = compute(*job, ok);
+      if (!response.is_null())
+        deliver(self, *job, std::move(response), ok);
+      if (auto session = caf::actor_cast<caf::actor>(job->link->session))
+        self->send(session, request_done_atom::value, job->ctx.id());
     },
   };
 }

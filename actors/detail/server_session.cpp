@@ -193,32 +193,36 @@ batch_ptr take_batch(session_state& st, const request_id& id) {
 
 /// Sends a response of the session itself (not of a request actor).
 void respond(session_actor* self, const std::shared_ptr<batch_state>& batch,
-             json::value msg, bool ok) {
+             const request_id* id, json::value msg, bool ok) {
   auto& st = self->state;
   ++(ok ? st.stats.results : st.stats.errors);
   if (batch)
     count_off(self, *batch, std::move(msg));
+  else if (id != nullptr)
+    st.link->out->send(msg, transports::output_route::response_to(*id));
   else
     st.link->out->send(msg);
 }
 
 void reply(session_actor* self, const std::shared_ptr<batch_state>& batch,
            const request_id& id, json::value result) {
-  respond(self, batch, protocol::make_result(id, std::move(result)), true);
+  respond(self, batch, &id, protocol::make_result(id, std::move(result)),
+          true);
 }
 
 void reply_error(session_actor* self, const std::shared_ptr<batch_state>& batch,
                  const std::optional<request_id>& id, error_code code,
                  std::string_view message, json::value data = nullptr) {
-  respond(self, batch, protocol::make_error(id, code, message, std::move(data)),
-          false);
+  respond(self, batch, id ? &*id : nullptr,
+          protocol::make_error(id, code, message, std::move(data)), false);
 }
 
 /// Answers `id` with the spec's error for a missing resource (-32002).
 void reply_not_found(session_actor* self,
                      const std::shared_ptr<batch_state>& batch,
                      const request_id& id, const std::string& uri) {
-  respond(self, batch, error_response(id, make_resource_not_found(uri)), false);
+  respond(self, batch, &id, error_response(id, make_resource_not_found(uri)),
+          false);
 }
 
 void notify(session_actor* self, std::string_view method, json::value params) {
@@ -311,7 +315,8 @@ void on_client_call(session_actor* self, outgoing_request& req) {
   parent->second.calls.push_back(id);
   ++st.stats.client_requests;
   st.link->out->send(
-    protocol::make_request(id, req.method, std::move(req.params)));
+    protocol::make_request(id, req.method, std::move(req.params)),
+    transports::output_route::of(req.parent));
   if (deadline != caf::actor_clock::time_point::max())
     arm(self, deadline);
 }
@@ -1173,7 +1178,6 @@ caf::behavior server_session(session_actor* self, caf::actor server,
   link.logging = st.settings->options.logging;
   link.log_level = static_cast<uint8_t>(st.settings->options.initial_log_level);
   link.client_request_timeout = st.settings->options.client_request_timeout;
-  link.progress_settle_limit = st.settings->options.progress_settle_limit;
   // Request actors are linked: they end with the session, and the session
   // hears of each one's end.
   self->set_exit_handler([self](caf::exit_msg& em) {

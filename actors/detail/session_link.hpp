@@ -44,8 +44,6 @@ struct session_link {
   std::atomic<bool> client_ready{false};
   /// Default timeout of requests to the client.
   caf::timespan client_request_timeout{};
-  /// See `server_options::progress_settle_limit`.
-  caf::timespan progress_settle_limit{};
   /// Responses sent by request actors, with a result and with an error.
   std::atomic<uint64_t> results{0};
   std::atomic<uint64_t> errors{0};

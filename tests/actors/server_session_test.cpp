@@ -41,24 +41,29 @@ namespace {
 /// Records what the session sends; the test coordinator runs everything on
 /// one thread, so no locking.
 struct recording_channel : mcp::transports::channel {
+  /// Where a message went: the request it belongs to (null for the
+  /// connection) and whether it ends that request.
+  struct route {
+    std::optional<mcp::protocol::request_id> request;
+    bool ends_request = false;
+    bool after_progress = false;
+  };
   std::vector<json::value> sent;
+  std::vector<route> routes;
   bool closed = false;
-  /// What `unread_output` says.
-  size_t unread = 0;
 
-  bool send(const json::value& msg) override {
+  bool send(const json::value& msg,
+            mcp::transports::output_route r) override {
     if (closed)
       return false;
     sent.push_back(msg);
+    routes.push_back({r.request ? std::optional{*r.request} : std::nullopt,
+                      r.ends_request, r.after_progress});
     return true;
   }
 
   void close() override {
     closed = true;
-  }
-
-  size_t unread_output() override {
-    return unread;
   }
 };
 
@@ -803,60 +808,32 @@ CAF_TEST(waiting calls refuse outside dedicated handlers) {
   }
 }
 
-CAF_TEST(a response waits for the client to read the progress before it) {
+CAF_TEST(output of a request is routed to it and its response ends it) {
   initialize();
-  out->unread = 100;
+  auto first = out->sent.size();
   request(1, "tools/call",
           R"({"name":"progress","_meta":{"progressToken":"tok"}})");
-  CAF_CHECK_EQUAL(notifications("notifications/progress").size(), 3u);
-  CAF_CHECK(answers(1).empty());
-  // Still unread after a timer round: the response keeps waiting.
-  sched.trigger_timeout();
-  consume_messages();
-  CAF_CHECK(answers(1).empty());
-  out->unread = 0;
-  sched.trigger_timeout();
-  consume_messages();
-  CAF_CHECK_EQUAL(answers(1).size(), 1u);
-  // Without progress, nothing waits.
-  out->unread = 100;
   request(2, "tools/call", R"({"name":"progress"})");
-  CAF_CHECK_EQUAL(answers(2).size(), 1u);
-}
-
-CAF_TEST(a response waits as long as the client keeps reading) {
-  restart_with([](mcp::server_options& o) {
-    o.progress_settle_limit = std::chrono::milliseconds(5);
-  });
-  out->unread = 100000;
-  request(1, "tools/call",
-          R"({"name":"progress","_meta":{"progressToken":"tok"}})");
-  // Far past the limit, but the client reads on: the response waits.
-  for (int i = 0; i < 100; ++i) {
-    out->unread -= 500;
-    sched.trigger_timeout();
-    consume_messages();
+  request(3, "tools/call", R"({"name":"no-such-tool"})");
+  std::vector<std::string> seen;
+  for (auto i = first; i < out->sent.size(); ++i) {
+    auto& msg = out->sent[i].as_object();
+    auto& r = out->routes[i];
+    std::string what = msg.contains("method")
+                         ? std::string{msg.at("method").as_string()}
+                         : std::string{"response"};
+    what += " -> ";
+    what += r.request ? r.request->to_json_text() : std::string{"none"};
+    if (r.ends_request)
+      what += r.after_progress ? " ends after progress" : " ends";
+    seen.push_back(std::move(what));
   }
-  CAF_CHECK(answers(1).empty());
-  out->unread = 0;
-  sched.trigger_timeout();
-  consume_messages();
-  CAF_CHECK_EQUAL(answers(1).size(), 1u);
-}
-
-CAF_TEST(a response gives up waiting for an unread client after a while) {
-  restart_with([](mcp::server_options& o) {
-    o.progress_settle_limit = std::chrono::milliseconds(5);
-  });
-  out->unread = 100;
-  request(1, "tools/call",
-          R"({"name":"progress","_meta":{"progressToken":"tok"}})");
-  CAF_CHECK(answers(1).empty());
-  for (int i = 0; i < 100 && answers(1).empty(); ++i) {
-    sched.trigger_timeout();
-    consume_messages();
-  }
-  CAF_CHECK_EQUAL(answers(1).size(), 1u);
+  CAF_CHECK_EQUAL(seen, (std::vector<std::string>{
+                          "notifications/progress -> 1",
+                          "notifications/progress -> 1",
+                          "notifications/progress -> 1",
+                          "response -> 1 ends after progress",
+                          "response -> 2 ends", "response -> 3 ends"}));
 }
 
 // -- lists, resources, prompts, completion ------------------------------------

@@ -57,7 +57,7 @@ struct recording_channel : mcp::transports::channel {
   std::condition_variable cv;
   std::deque<json::value> sent;
 
-  bool send(const json::value& msg) override {
+  bool send(const json::value& msg, mcp::transports::output_route) override {
     std::lock_guard<std::mutex> guard{mtx};
     sent.push_back(msg);
     cv.notify_all();

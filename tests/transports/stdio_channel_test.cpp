@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -157,11 +158,74 @@ CAF_TEST(oversized lines are dropped and reported) {
   CAF_CHECK_EQUAL(faults, std::vector<std::string>{"oversized_message"});
 }
 
+CAF_TEST(a response after progress waits until the peer read the progress) {
+  stdio_channel_config c;
+  c.progress_settle_limit = 5s;
+  start(c);
+  mcp::protocol::request_id id{7};
+  std::string progress = R"({"method":"notifications/progress"})";
+  auto progress_line = progress + '\n';
+  CAF_CHECK(channel->post_text(progress, output_route::of(id)));
+  // Wait until the progress is in the socket, unread.
+  int unread = 0;
+  for (int i = 0; i < 5000; ++i) {
+    CAF_REQUIRE_EQUAL(::ioctl(peer, FIONREAD, &unread), 0);
+    if (static_cast<size_t>(unread) >= progress_line.size())
+      break;
+    std::this_thread::sleep_for(1ms);
+  }
+  CAF_REQUIRE(channel->unread_output() > 0);
+  std::string response = R"({"id":7,"result":{}})";
+  CAF_CHECK(channel->send_text(response, output_route::response_to(id, true)));
+  // Only the progress is there to read; the response follows once read.
+  std::string first;
+  char buf[4096];
+  auto n = ::recv(peer, buf, sizeof(buf), MSG_DONTWAIT);
+  CAF_REQUIRE(n > 0);
+  first.assign(buf, static_cast<size_t>(n));
+  CAF_CHECK_EQUAL(first, progress_line);
+  auto rest = peer_read(1);
+  CAF_REQUIRE_EQUAL(rest.size(), 1u);
+  CAF_CHECK_EQUAL(rest[0], "{\"id\":7,\"result\":{}}");
+  // Without progress before it, a response never waits.
+  std::string unrelated = R"({"method":"x"})";
+  CAF_CHECK(channel->post_text(unrelated));
+  std::string other = R"({"id":8,"result":{}})";
+  mcp::protocol::request_id id8{8};
+  CAF_CHECK(channel->send_text(other, output_route::response_to(id8)));
+  CAF_CHECK_EQUAL(peer_read(2).size(), 2u);
+}
+
+CAF_TEST(a response gives up waiting for a peer that reads nothing) {
+  stdio_channel_config c;
+  c.progress_settle_limit = 50ms;
+  start(c);
+  mcp::protocol::request_id id{1};
+  std::string progress = R"({"method":"notifications/progress"})";
+  std::string response = R"({"id":1,"result":{}})";
+  // Each goes out as a line.
+  auto expected = progress.size() + response.size() + 2;
+  CAF_CHECK(channel->post_text(progress, output_route::of(id)));
+  for (int i = 0; i < 5000 && channel->unread_output() == 0; ++i)
+    std::this_thread::sleep_for(1ms);
+  CAF_CHECK(channel->send_text(response, output_route::response_to(id, true)));
+  // The peer reads nothing, yet the response reaches its socket.
+  int unread = 0;
+  for (int i = 0; i < 5000; ++i) {
+    CAF_REQUIRE_EQUAL(::ioctl(peer, FIONREAD, &unread), 0);
+    if (static_cast<size_t>(unread) >= expected)
+      break;
+    std::this_thread::sleep_for(1ms);
+  }
+  CAF_CHECK_EQUAL(static_cast<size_t>(unread), expected);
+  CAF_CHECK_EQUAL(peer_read(2).size(), 2u);
+}
+
 CAF_TEST(sent and posted messages go out whole and in order) {
   start();
   for (int i = 0; i < 100; ++i) {
     json::value msg = json::object{{"n", i}};
-    auto line = json::serialize(msg) + '\n';
+    auto line = json::serialize(msg);
     switch (i % 4) {
       case 0:
         CAF_CHECK(channel->send(msg));
@@ -170,10 +234,10 @@ CAF_TEST(sent and posted messages go out whole and in order) {
         CAF_CHECK(channel->post(msg));
         break;
       case 2:
-        CAF_CHECK(channel->send_line(line));
+        CAF_CHECK(channel->send_text(line));
         break;
       default:
-        CAF_CHECK(channel->post_line(line));
+        CAF_CHECK(channel->post_text(line));
     }
   }
   auto lines = peer_read(100);
