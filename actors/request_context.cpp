@@ -88,6 +88,10 @@ bool request_context::log(protocol::log_level level, json::value data,
     transports::output_route::of(id_));
 }
 
+void request_context::close_stream() {
+  link_->out->close_stream(id_);
+}
+
 bool request_context::sleep_for(caf::timespan duration) {
   if (exec_ != execution::dedicated)
     return false;

@@ -132,6 +132,13 @@ public:
 
   // -- waiting ----------------------------------------------------------------
 
+  /// Ends the HTTP response that carries this request's stream before the
+  /// request's response, where the transport can resume streams (Streamable
+  /// HTTP, SEP-1699 polling): the client reconnects after the `retry` time
+  /// and receives what the request sends from then on. Does nothing over
+  /// stdio.
+  void close_stream();
+
   /// Waits `duration`; returns false early when the request is cancelled
   /// (and at once unless the handler is `execution::dedicated`).
   bool sleep_for(caf::timespan duration);

@@ -32,7 +32,7 @@ as_root() {
 # the pinned npm peers (interop) too, the demo does not.
 build_packages=(
   g++ make cmake pkg-config ca-certificates
-  libcaf-dev libboost1.81-dev libboost-json1.81-dev
+  libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
 )
 test_packages=(python3 python3-jsonschema)
 

@@ -71,6 +71,12 @@ public:
 
   // -- control ----------------------------------------------------------------
 
+  /// Ends the HTTP response that carries request `id`'s stream without
+  /// ending the stream (its response has not gone out), where streams can be
+  /// resumed (Streamable HTTP, SEP-1699 polling): the client reconnects and
+  /// gets what follows. Does nothing elsewhere.
+  virtual void close_stream(const protocol::request_id& id);
+
   /// Ends the connection: stops input, writes what is queued (within a
   /// grace period) and closes. The owner then gets `transport_closed`.
   virtual void close() = 0;

@@ -59,6 +59,10 @@ channel::~channel() {
   // nop
 }
 
+void channel::close_stream(const protocol::request_id&) {
+  // nop
+}
+
 bool channel::post(const boost::json::value& msg, output_route route) {
   return send(msg, route);
 }

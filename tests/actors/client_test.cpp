@@ -169,6 +169,21 @@ struct fixture : test_coordinator_fixture<test_config> {
     return res;
   }
 
+  /// Sends the client, as one read, a progress notification for `token`
+  /// and the result of request `id` (the caller runs the actors).
+  void send_progress_and_result(const mcp::progress_token& token, double value,
+                                int64_t id) {
+    std::vector<json::value> batch;
+    batch.push_back(json::parse(
+      R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
+      R"("progressToken":)"
+      + token.to_json_text() + R"(,"progress":)" + std::to_string(value)
+      + "}}"));
+    batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)"
+                                + std::to_string(id) + R"(,"result":{}})"));
+    self->send(client, inbound_atom::value, std::move(batch));
+  }
+
   void progress(const mcp::progress_token& token, double value,
                 std::string_view extra = "") {
     deliver(R"({"jsonrpc":"2.0","method":"notifications/progress","params":{
@@ -399,13 +414,7 @@ CAF_TEST(the requester gets every update and the end before the result) {
   auto id = last_id();
   // The last notification shares a read with the response.
   progress(token, 1);
-  std::vector<json::value> batch;
-  batch.push_back(json::parse(
-    R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
-    R"("progressToken":"mine","progress":2}})"));
-  batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
-                              + R"(,"result":{}})"));
-  self->send(client, inbound_atom::value, std::move(batch));
+  send_progress_and_result(token, 2, id);
   consume_messages();
   CAF_CHECK_EQUAL(*events, (std::vector<std::string>{
                              "update 1", "update 2", "done completed",
@@ -461,14 +470,7 @@ CAF_TEST(callbacks have run when the result arrives) {
     },
     [ended](const mcp::progress_done&) { *ended = true; }));
   send_request(mcp::requests::call_tool("slow", nullptr, opts));
-  auto id = last_id();
-  std::vector<json::value> batch;
-  batch.push_back(json::parse(
-    R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
-    R"("progressToken":"cb","progress":7}})"));
-  batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
-                              + R"(,"result":{}})"));
-  self->send(client, inbound_atom::value, std::move(batch));
+  send_progress_and_result(token, 7, last_id());
   // Run only the client: the response must not be out before the callback
   // subscription has run.
   sched.run_once();

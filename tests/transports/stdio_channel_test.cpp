@@ -72,6 +72,19 @@ struct fixture {
     }
   }
 
+  /// Waits until the peer's socket holds at least `n` unread bytes (5 s at
+  /// most); returns how many it holds.
+  size_t wait_peer_unread(size_t n) {
+    int unread = 0;
+    for (int i = 0; i < 5000; ++i) {
+      CAF_REQUIRE_EQUAL(::ioctl(peer, FIONREAD, &unread), 0);
+      if (static_cast<size_t>(unread) >= n)
+        break;
+      std::this_thread::sleep_for(1ms);
+    }
+    return static_cast<size_t>(unread);
+  }
+
   /// Reads what the channel wrote until `lines` lines arrived (5 s at most).
   std::vector<std::string> peer_read(size_t lines) {
     std::vector<std::string> res;
@@ -166,14 +179,9 @@ CAF_TEST(a response after progress waits until the peer read the progress) {
   std::string progress = R"({"method":"notifications/progress"})";
   auto progress_line = progress + '\n';
   CAF_CHECK(channel->post_text(progress, output_route::of(id)));
-  // Wait until the progress is in the socket, unread.
-  int unread = 0;
-  for (int i = 0; i < 5000; ++i) {
-    CAF_REQUIRE_EQUAL(::ioctl(peer, FIONREAD, &unread), 0);
-    if (static_cast<size_t>(unread) >= progress_line.size())
-      break;
-    std::this_thread::sleep_for(1ms);
-  }
+  // The progress is in the socket, unread.
+  CAF_REQUIRE_EQUAL(wait_peer_unread(progress_line.size()),
+                    progress_line.size());
   CAF_REQUIRE(channel->unread_output() > 0);
   std::string response = R"({"id":7,"result":{}})";
   CAF_CHECK(channel->send_text(response, output_route::response_to(id, true)));
@@ -206,18 +214,10 @@ CAF_TEST(a response gives up waiting for a peer that reads nothing) {
   // Each goes out as a line.
   auto expected = progress.size() + response.size() + 2;
   CAF_CHECK(channel->post_text(progress, output_route::of(id)));
-  for (int i = 0; i < 5000 && channel->unread_output() == 0; ++i)
-    std::this_thread::sleep_for(1ms);
+  wait_peer_unread(1);
   CAF_CHECK(channel->send_text(response, output_route::response_to(id, true)));
   // The peer reads nothing, yet the response reaches its socket.
-  int unread = 0;
-  for (int i = 0; i < 5000; ++i) {
-    CAF_REQUIRE_EQUAL(::ioctl(peer, FIONREAD, &unread), 0);
-    if (static_cast<size_t>(unread) >= expected)
-      break;
-    std::this_thread::sleep_for(1ms);
-  }
-  CAF_CHECK_EQUAL(static_cast<size_t>(unread), expected);
+  CAF_CHECK_EQUAL(wait_peer_unread(expected), expected);
   CAF_CHECK_EQUAL(peer_read(2).size(), 2u);
 }
 

@@ -1,0 +1,320 @@
+#include "actors/detail/http_session.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include "protocol/json_text.hpp"
+#include "protocol/sse.hpp"
+
+namespace mcp::detail {
+
+namespace {
+
+namespace json = boost::json;
+using transports::http_exchange;
+using transports::output_route;
+
+/// Whether priming events (empty data) are safe for the client: older
+/// clients may take them for broken messages.
+bool primes(const std::string& version) {
+  return version >= "2025-11-25";
+}
+
+} // namespace
+
+http_session::http_session(std::shared_ptr<transports::http_io> io,
+                           std::string id,
+                           http_session_settings settings,
+                           std::function<void(const std::string&)> on_closed)
+  : last_activity(std::chrono::steady_clock::now()),
+    io_(std::move(io)),
+    id_(std::move(id)),
+    settings_(settings),
+    on_closed_(std::move(on_closed)) {
+  get_.no = 0;
+}
+
+http_session::~http_session() {
+  // Connections belong to the I/O thread: they end there.
+  auto left = std::make_shared<std::pair<decltype(streams_), stream>>(
+    std::move(streams_), std::move(get_));
+  io_->post([left] { left->first.clear(); });
+}
+
+// -- channel interface --------------------------------------------------------
+
+bool http_session::post_deliver(const output_route& route, std::string text) {
+  std::optional<protocol::request_id> request;
+  if (route.request != nullptr)
+    request = *route.request;
+  io_->post([self = shared_from_this(), request = std::move(request),
+            text = std::move(text), ends = route.ends_request]() mutable {
+    self->deliver(std::move(request), std::move(text), ends);
+  });
+  return true;
+}
+
+bool http_session::send(const json::value& msg, output_route route) {
+  std::string text;
+  protocol::append_json(text, msg);
+  return post_deliver(route, std::move(text));
+}
+
+bool http_session::send_text(std::string& json, output_route route) {
+  return post_deliver(route, std::string{json});
+}
+
+bool http_session::post_text(std::string& json, output_route route) {
+  return post_deliver(route, std::string{json});
+}
+
+void http_session::close() {
+  io_->post([self = shared_from_this()] {
+    if (self->closed_)
+      return;
+    self->closed_ = true;
+    for (auto& [no, s] : self->streams_)
+      if (s.ex && !s.ex->done()) {
+        if (s.sse)
+          s.ex->end_stream();
+        else
+          s.ex->respond(404, self->headers(), {});
+      }
+    self->streams_.clear();
+    self->by_request_.clear();
+    if (self->get_.ex && !self->get_.ex->done())
+      self->get_.ex->end_stream();
+    self->get_.ex = nullptr;
+    if (self->on_closed_)
+      self->on_closed_(self->id_);
+  });
+}
+
+void http_session::close_stream(const protocol::request_id& id) {
+  io_->post([self = shared_from_this(), id] {
+    auto i = self->by_request_.find(id);
+    if (i == self->by_request_.end())
+      return;
+    auto& s = self->streams_.at(i->second);
+    if (!s.ex)
+      return;
+    if (!s.sse)
+      self->start_sse(s);
+    // The HTTP response ends, the stream does not: no response went out,
+    // so the client resumes it with Last-Event-ID.
+    auto ex = std::move(s.ex);
+    self->detach(s.no);
+    ex->end_stream();
+  });
+}
+
+// -- I/O thread ---------------------------------------------------------------
+
+transports::http_exchange::fields http_session::headers() const {
+  transports::http_exchange::fields res;
+  if (initialized())
+    res.emplace_back("Mcp-Session-Id", id_);
+  return res;
+}
+
+bool http_session::busy() const noexcept {
+  if (get_.ex && !get_.ex->done())
+    return true;
+  for (auto& [no, s] : streams_)
+    if (s.ex)
+      return true;
+  return false;
+}
+
+void http_session::watch(const std::shared_ptr<http_exchange>& ex,
+                         uint64_t no) {
+  ex->on_abort([weak = weak_from_this(), no] {
+    if (auto self = weak.lock())
+      self->detach(no);
+  });
+}
+
+bool http_session::open_stream(const protocol::request_id& id,
+                               std::shared_ptr<http_exchange> ex,
+                               bool initialize) {
+  if (closed_ || by_request_.count(id) > 0)
+    return false;
+  auto no = next_no_++;
+  auto& s = streams_[no];
+  s.no = no;
+  s.ex = std::move(ex);
+  s.initialize = initialize;
+  by_request_.emplace(id, no);
+  watch(s.ex, no);
+  return true;
+}
+
+bool http_session::open_get_stream(std::shared_ptr<http_exchange> ex) {
+  if (closed_ || (get_.ex && !get_.ex->done()))
+    return false;
+  get_.ex = std::move(ex);
+  start_sse(get_);
+  watch(get_.ex, 0);
+  // What waited for a GET stream goes out now.
+  for (auto& [seq, event] : get_.events)
+    get_.ex->write(event);
+  get_.events.clear();
+  return true;
+}
+
+bool http_session::resume(const std::string& last_event_id,
+                          std::shared_ptr<http_exchange> ex) {
+  auto dash = last_event_id.find('-');
+  if (closed_ || dash == std::string::npos)
+    return false;
+  uint64_t no = 0;
+  uint64_t seq = 0;
+  try {
+    no = std::stoull(last_event_id.substr(0, dash));
+    seq = std::stoull(last_event_id.substr(dash + 1));
+  } catch (...) {
+    return false;
+  }
+  if (no == 0)
+    return open_get_stream(std::move(ex));
+  auto i = streams_.find(no);
+  if (i == streams_.end())
+    return false;
+  auto& s = i->second;
+  if (s.ex && !s.ex->done())
+    s.ex->abort();
+  s.ex = std::move(ex);
+  s.sse = false;
+  start_sse(s);
+  for (auto& [n, event] : s.events)
+    if (n > seq)
+      s.ex->write(event);
+  for (auto d = detached_.begin(); d != detached_.end(); ++d)
+    if (*d == no) {
+      detached_.erase(d);
+      break;
+    }
+  if (s.ended) {
+    s.ex->end_stream();
+    erase_stream(no);
+    return true;
+  }
+  watch(s.ex, no);
+  return true;
+}
+
+void http_session::start_sse(stream& s) {
+  auto hdrs = headers();
+  hdrs.emplace_back("Content-Type", "text/event-stream");
+  hdrs.emplace_back("Cache-Control", "no-cache, no-transform");
+  s.ex->start_stream(200, std::move(hdrs));
+  s.sse = true;
+  if (!primes(protocol_version_))
+    return;
+  std::string priming;
+  protocol::append_sse_retry(priming, settings_.retry_ms);
+  protocol::append_sse_priming_event(priming, std::to_string(s.no) + "-"
+                                                + std::to_string(
+                                                  s.next_seq - 1));
+  s.ex->write(priming);
+}
+
+void http_session::push_event(stream& s, const std::string& text) {
+  auto seq = s.next_seq++;
+  std::string event;
+  protocol::append_sse_event(event, text,
+                             std::to_string(s.no) + "-" + std::to_string(seq));
+  auto live = s.ex && !s.ex->done();
+  if (live)
+    s.ex->write(event);
+  // The GET stream keeps only what it could not send; a request's stream
+  // keeps all, in case its connection breaks before it ends.
+  if (live && s.no == 0)
+    return;
+  s.events.emplace_back(seq, std::move(event));
+  if (s.events.size() > settings_.max_stored_events)
+    s.events.pop_front();
+}
+
+void http_session::detach(uint64_t no) {
+  if (no == 0) {
+    get_.ex = nullptr;
+    return;
+  }
+  auto i = streams_.find(no);
+  if (i == streams_.end())
+    return;
+  i->second.ex = nullptr;
+  if (i->second.ended) {
+    erase_stream(no);
+    return;
+  }
+  detached_.push_back(no);
+  while (detached_.size() > settings_.max_detached_streams) {
+    auto oldest = detached_.front();
+    detached_.pop_front();
+    erase_stream(oldest);
+  }
+}
+
+void http_session::erase_stream(uint64_t no) {
+  for (auto i = by_request_.begin(); i != by_request_.end(); ++i)
+    if (i->second == no) {
+      by_request_.erase(i);
+      break;
+    }
+  streams_.erase(no);
+}
+
+void http_session::finish_initialize(stream& s, const std::string& text) {
+  s.initialize = false;
+  boost::system::error_code ec;
+  auto msg = json::parse(text, ec);
+  auto result = ec ? nullptr : msg.as_object().if_contains("result");
+  auto version = result && result->is_object()
+                   ? result->as_object().if_contains("protocolVersion")
+                   : nullptr;
+  if (version != nullptr && version->is_string())
+    protocol_version_ = std::string{version->get_string()};
+}
+
+void http_session::deliver(std::optional<protocol::request_id> request,
+                           std::string text, bool ends) {
+  if (closed_)
+    return;
+  auto i = request ? by_request_.find(*request) : by_request_.end();
+  if (i == by_request_.end()) {
+    push_event(get_, text);
+    return;
+  }
+  auto no = i->second;
+  auto& s = streams_.at(no);
+  if (s.initialize && ends)
+    finish_initialize(s, text);
+  if (ends && !s.sse && s.ex) {
+    auto hdrs = headers();
+    hdrs.emplace_back("Content-Type", "application/json");
+    auto ex = std::move(s.ex);
+    erase_stream(no);
+    ex->respond(200, std::move(hdrs), std::move(text));
+    if (!initialized() && on_closed_) {
+      // initialize failed: the session never started.
+      closed_ = true;
+      on_closed_(id_);
+    }
+    return;
+  }
+  if (!s.sse && s.ex)
+    start_sse(s);
+  push_event(s, text);
+  if (!ends)
+    return;
+  s.ended = true;
+  if (s.ex && !s.ex->done()) {
+    auto ex = std::move(s.ex);
+    erase_stream(no);
+    ex->end_stream();
+  }
+}
+
+} // namespace mcp::detail

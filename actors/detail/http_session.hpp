@@ -1,0 +1,170 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <boost/json/fwd.hpp>
+
+#include <caf/actor.hpp>
+
+#include "protocol/json_key.hpp"
+#include "transports/channel.hpp"
+#include "transports/http_listener.hpp"
+
+namespace mcp::detail {
+
+/// Settings every session of one HTTP server shares.
+struct http_session_settings {
+  /// Events kept per stream for resumption.
+  size_t max_stored_events = 1024;
+  /// `retry` of priming events, in milliseconds.
+  uint32_t retry_ms = 1000;
+  /// Streams whose connection broke, kept for resumption, per session.
+  size_t max_detached_streams = 64;
+};
+
+/// One Streamable HTTP session: the channel its session actor writes to,
+/// and the streams of its requests. Each POST that carries a request opens
+/// the request's stream; what the session sends on that request's route
+/// goes there, as one JSON response when the response comes first, or as
+/// SSE events (after a priming event with an id and `retry`) that end with
+/// the response. Messages without a route go to the session's GET stream.
+/// Every event gets an id `<stream>-<n>` and is kept (bounded) until its
+/// stream ended on a live connection, so a client that lost a connection
+/// resumes with `Last-Event-ID`. The channel calls may come from any thread;
+/// everything else runs on the listener's I/O thread.
+class http_session : public transports::channel,
+                     public std::enable_shared_from_this<http_session> {
+public:
+  // -- constructors -----------------------------------------------------------
+
+  http_session(std::shared_ptr<transports::http_io> io, std::string id,
+               http_session_settings settings,
+               std::function<void(const std::string&)> on_closed);
+
+  ~http_session() override;
+
+  // -- channel interface ------------------------------------------------------
+
+  bool send(const boost::json::value& msg,
+            transports::output_route route = {}) override;
+
+  bool send_text(std::string& json,
+                 transports::output_route route = {}) override;
+
+  bool post_text(std::string& json,
+                 transports::output_route route = {}) override;
+
+  void close() override;
+
+  void close_stream(const protocol::request_id& id) override;
+
+  // -- I/O thread -------------------------------------------------------------
+
+  /// Returns the session id.
+  const std::string& id() const noexcept {
+    return id_;
+  }
+
+  /// Returns the revision `initialize` negotiated (empty before).
+  const std::string& protocol_version() const noexcept {
+    return protocol_version_;
+  }
+
+  /// Returns whether `initialize` succeeded.
+  bool initialized() const noexcept {
+    return !protocol_version_.empty();
+  }
+
+  /// Returns whether the session ended.
+  bool closed() const noexcept {
+    return closed_;
+  }
+
+  /// Opens the stream of request `id` on `ex`; false if `id` has one
+  /// already. `initialize` marks the stream whose response starts the
+  /// session.
+  bool open_stream(const protocol::request_id& id,
+                   std::shared_ptr<transports::http_exchange> ex,
+                   bool initialize = false);
+
+  /// Makes `ex` the session's GET stream; false if one is open already.
+  bool open_get_stream(std::shared_ptr<transports::http_exchange> ex);
+
+  /// Resumes the stream of event `last_event_id` on `ex`: replays what came
+  /// after it, then goes on live (or ends, if the stream ended). False if no
+  /// kept stream has that id.
+  bool resume(const std::string& last_event_id,
+              std::shared_ptr<transports::http_exchange> ex);
+
+  /// Returns whether a request stream or the GET stream is open.
+  bool busy() const noexcept;
+
+  /// When the session last saw a request.
+  std::chrono::steady_clock::time_point last_activity;
+
+  /// The session actor.
+  caf::actor session;
+
+private:
+  // -- implementation details -------------------------------------------------
+
+  struct stream {
+    /// Numbers the stream in event ids; 0 is the GET stream.
+    uint64_t no = 0;
+    /// The connection it goes on; null while detached.
+    std::shared_ptr<transports::http_exchange> ex;
+    /// Whether the response head went out as SSE.
+    bool sse = false;
+    /// Whether the response went out (the stream ends).
+    bool ended = false;
+    /// Whether the response starts the session.
+    bool initialize = false;
+    uint64_t next_seq = 1;
+    /// Events kept for resumption: sequence number and framed event.
+    std::deque<std::pair<uint64_t, std::string>> events;
+  };
+
+  void deliver(std::optional<protocol::request_id> request, std::string text,
+               bool ends);
+
+  void finish_initialize(stream& s, const std::string& text);
+
+  void start_sse(stream& s);
+
+  void push_event(stream& s, const std::string& text);
+
+  void watch(const std::shared_ptr<transports::http_exchange>& ex,
+             uint64_t no);
+
+  void detach(uint64_t no);
+
+  void erase_stream(uint64_t no);
+
+  transports::http_exchange::fields headers() const;
+
+  bool post_deliver(const transports::output_route& route, std::string text);
+
+  std::shared_ptr<transports::http_io> io_;
+  std::string id_;
+  http_session_settings settings_;
+  std::function<void(const std::string&)> on_closed_;
+  std::string protocol_version_;
+  bool closed_ = false;
+  uint64_t next_no_ = 1;
+  /// Streams by number; `by_request_` finds a request's.
+  std::unordered_map<uint64_t, stream> streams_;
+  std::unordered_map<protocol::request_id, uint64_t> by_request_;
+  /// Detached streams in the order they broke (oldest dropped first).
+  std::deque<uint64_t> detached_;
+  /// The GET stream (number 0).
+  stream get_;
+};
+
+} // namespace mcp::detail

@@ -1,0 +1,407 @@
+// The Streamable HTTP server over real sockets on 127.0.0.1: sessions,
+// JSON and SSE responses, resumption, and bad input with its exact status
+// codes (the server keeps serving other sessions after each).
+#define CAF_SUITE integration.http_server
+#include <caf/test/unit_test.hpp>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/http_server.hpp"
+#include "actors/request_context.hpp"
+#include "actors/server.hpp"
+#include "actors/system_config.hpp"
+#include "protocol/sse.hpp"
+
+namespace json = boost::json;
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// What came back for one request.
+struct reply {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+
+  std::string header(const std::string& name) const {
+    auto i = headers.find(name);
+    return i == headers.end() ? std::string{} : i->second;
+  }
+
+  /// The JSON-RPC messages of an SSE body, in order.
+  std::vector<json::value> events() const {
+    std::vector<json::value> res;
+    mcp::protocol::sse_parser parser;
+    parser.feed(
+      body,
+      [&](mcp::protocol::sse_event&& ev) {
+        if (!ev.data.empty())
+          res.push_back(json::parse(ev.data));
+      },
+      [](mcp::protocol::sse_error) { CAF_FAIL("bad SSE"); });
+    return res;
+  }
+};
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+mcp::server_definition test_definition() {
+  mcp::server_definition def{"http-test", "1.0"};
+  mcp::tool echo;
+  echo.name = "echo";
+  echo.description = "echo";
+  echo.input_schema = json::parse(R"({"type":"object"})").as_object();
+  echo.exec = mcp::execution::immediate;
+  echo.handler = [](mcp::request_context&, const json::object& args)
+    -> caf::expected<mcp::tool_result> {
+    return mcp::tool_result::text(json::serialize(args));
+  };
+  def.add(echo);
+  mcp::tool steps = echo;
+  steps.name = "steps";
+  steps.exec = mcp::execution::pooled;
+  steps.handler = [](mcp::request_context& ctx, const json::object&)
+    -> caf::expected<mcp::tool_result> {
+    for (int i = 1; i <= 3; ++i)
+      ctx.report_progress(i, 3, "step");
+    return mcp::tool_result::text("done");
+  };
+  def.add(steps);
+  mcp::tool poll = echo;
+  poll.name = "poll";
+  poll.exec = mcp::execution::dedicated;
+  poll.handler = [](mcp::request_context& ctx, const json::object&)
+    -> caf::expected<mcp::tool_result> {
+    ctx.report_progress(1, 2);
+    ctx.close_stream();
+    ctx.sleep_for(100ms);
+    ctx.report_progress(2, 2);
+    return mcp::tool_result::text("after the break");
+  };
+  def.add(poll);
+  return def;
+}
+
+struct fixture {
+  mcp::system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::actor server;
+  std::unique_ptr<mcp::http_server> running;
+  uint16_t port = 0;
+
+  explicit fixture(mcp::http_options opts = defaults()) {
+    auto s = mcp::spawn_server(sys, test_definition());
+    CAF_REQUIRE(static_cast<bool>(s));
+    server = *s;
+    auto r = mcp::serve_http(sys, server, std::move(opts));
+    CAF_REQUIRE(static_cast<bool>(r));
+    running = std::move(*r);
+    port = running->port();
+  }
+
+  ~fixture() {
+    running->stop();
+    caf::anon_send_exit(server, caf::exit_reason::user_shutdown);
+  }
+
+  static mcp::http_options defaults() {
+    mcp::http_options res;
+    res.listener.read_timeout = 300ms;
+    return res;
+  }
+
+  reply exchange(http::verb verb, std::string target, header_list headers,
+                 std::string body = {}) {
+    net::io_context ioc;
+    tcp::socket sock{ioc};
+    sock.connect({net::ip::make_address("127.0.0.1"), port});
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    for (auto& [k, v] : headers)
+      req.set(k, v);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    beast::error_code ec;
+    http::write(sock, req, ec);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(sock, buf, res, ec);
+    reply out;
+    if (ec)
+      return out;
+    out.status = res.result_int();
+    for (auto& f : res)
+      out.headers[std::string{f.name_string()}] = std::string{f.value()};
+    out.body = res.body();
+    return out;
+  }
+
+  static header_list post_headers(const std::string& session = {}) {
+    header_list res{{"Content-Type", "application/json"},
+                    {"Accept", "application/json, text/event-stream"}};
+    if (!session.empty()) {
+      res.emplace_back("Mcp-Session-Id", session);
+      res.emplace_back("MCP-Protocol-Version", "2025-11-25");
+    }
+    return res;
+  }
+
+  reply post(const std::string& session, std::string body) {
+    return exchange(http::verb::post, "/mcp", post_headers(session),
+                    std::move(body));
+  }
+
+  /// Starts a session; returns its id.
+  std::string initialize() {
+    auto r = post({}, R"({"jsonrpc":"2.0","id":1,"method":"initialize",
+      "params":{"protocolVersion":"2025-11-25","capabilities":{},
+                "clientInfo":{"name":"t","version":"1"}}})");
+    CAF_REQUIRE_EQUAL(r.status, 200u);
+    auto id = r.header("Mcp-Session-Id");
+    CAF_REQUIRE(!id.empty());
+    CAF_CHECK_EQUAL(
+      post(id, R"({"jsonrpc":"2.0","method":"notifications/initialized"})")
+        .status,
+      202u);
+    return id;
+  }
+
+  /// Sends only the head of a POST whose body would have `size` bytes;
+  /// returns the status the server answers with.
+  unsigned announce_body(size_t size) {
+    net::io_context ioc;
+    tcp::socket sock{ioc};
+    sock.connect({net::ip::make_address("127.0.0.1"), port});
+    auto head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\n"
+                "Accept: application/json, text/event-stream\r\n"
+                "Content-Length: "
+                + std::to_string(size) + "\r\n\r\n";
+    net::write(sock, net::buffer(head));
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    http::read(sock, buf, res, ec);
+    return ec ? 0 : res.result_int();
+  }
+
+  /// Returns whether `session` answers a ping.
+  bool pings(const std::string& session) {
+    auto r = post(session, R"({"jsonrpc":"2.0","id":99,"method":"ping"})");
+    return r.status == 200 && json::parse(r.body).at("id") == 99;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(http_server_tests, fixture)
+
+CAF_TEST(a session starts with initialize and answers in JSON) {
+  auto r = post({}, R"({"jsonrpc":"2.0","id":1,"method":"initialize",
+    "params":{"protocolVersion":"2025-11-25","capabilities":{},
+              "clientInfo":{"name":"t","version":"1"}}})");
+  CAF_REQUIRE_EQUAL(r.status, 200u);
+  CAF_CHECK_EQUAL(r.header("Content-Type"), "application/json");
+  auto id = r.header("Mcp-Session-Id");
+  CAF_CHECK_EQUAL(id.size(), 32u);
+  for (auto c : id)
+    CAF_CHECK(c >= 0x21 && c <= 0x7E);
+  CAF_CHECK_EQUAL(json::parse(r.body).at("result").at("protocolVersion"),
+                  "2025-11-25");
+  auto call = post(id, R"({"jsonrpc":"2.0","id":2,"method":"tools/call",
+    "params":{"name":"echo","arguments":{"x":1}}})");
+  CAF_CHECK_EQUAL(call.status, 200u);
+  CAF_CHECK_EQUAL(call.header("Content-Type"), "application/json");
+  CAF_CHECK_EQUAL(json::parse(call.body).at("id"), 2);
+  // Another session gets another id.
+  CAF_CHECK_NOT_EQUAL(initialize(), id);
+}
+
+CAF_TEST(progress travels on the stream of its request before the response) {
+  auto id = initialize();
+  auto r = post(id, R"({"jsonrpc":"2.0","id":5,"method":"tools/call",
+    "params":{"name":"steps","arguments":{},"_meta":{"progressToken":"t"}}})");
+  CAF_REQUIRE_EQUAL(r.status, 200u);
+  CAF_CHECK_EQUAL(r.header("Content-Type"), "text/event-stream");
+  auto events = r.events();
+  CAF_REQUIRE_EQUAL(events.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    auto& e = events[static_cast<size_t>(i)];
+    CAF_CHECK_EQUAL(e.at("method"), "notifications/progress");
+    CAF_CHECK_EQUAL(e.at("params").at("progressToken"), "t");
+    CAF_CHECK_EQUAL(e.at("params").at("progress").to_number<double>(), i + 1);
+  }
+  CAF_CHECK_EQUAL(events[3].at("id"), 5);
+  // The stream begins with a priming event that has an id and a retry.
+  CAF_CHECK(r.body.rfind("retry: ", 0) == 0);
+}
+
+CAF_TEST(a broken stream resumes with Last-Event-ID) {
+  auto id = initialize();
+  auto r = post(id, R"({"jsonrpc":"2.0","id":7,"method":"tools/call",
+    "params":{"name":"poll","arguments":{},"_meta":{"progressToken":1}}})");
+  CAF_REQUIRE_EQUAL(r.status, 200u);
+  // The response ended after the first progress, without the result.
+  auto first = r.events();
+  CAF_REQUIRE_EQUAL(first.size(), 1u);
+  CAF_CHECK_EQUAL(first[0].at("params").at("progress").to_number<double>(), 1);
+  std::string last;
+  mcp::protocol::sse_parser parser;
+  parser.feed(
+    r.body, [&](mcp::protocol::sse_event&& ev) { last = ev.id; },
+    [](mcp::protocol::sse_error) {});
+  CAF_REQUIRE(!last.empty());
+  std::this_thread::sleep_for(200ms);
+  auto again = exchange(http::verb::get, "/mcp",
+                        {{"Accept", "text/event-stream"},
+                         {"Mcp-Session-Id", id},
+                         {"MCP-Protocol-Version", "2025-11-25"},
+                         {"Last-Event-ID", last}});
+  CAF_REQUIRE_EQUAL(again.status, 200u);
+  auto rest = again.events();
+  CAF_REQUIRE_EQUAL(rest.size(), 2u);
+  CAF_CHECK_EQUAL(rest[0].at("params").at("progress").to_number<double>(), 2);
+  CAF_CHECK_EQUAL(rest[1].at("id"), 7);
+  // An id of no stream gets 404.
+  auto unknown = exchange(http::verb::get, "/mcp",
+                          {{"Accept", "text/event-stream"},
+                           {"Mcp-Session-Id", id},
+                           {"Last-Event-ID", "999-1"}});
+  CAF_CHECK_EQUAL(unknown.status, 404u);
+}
+
+CAF_TEST(bad requests get the exact status and the server serves on) {
+  auto id = initialize();
+  auto ping = std::string{R"({"jsonrpc":"2.0","id":3,"method":"ping"})"};
+  CAF_CHECK_EQUAL(post(id, "{not json").status, 400u);
+  CAF_CHECK_EQUAL(json::parse(post(id, "{not json").body)
+                    .at("error")
+                    .at("code"),
+                  -32700);
+  CAF_CHECK_EQUAL(post(id, "[" + ping + "]").status, 400u);
+  CAF_CHECK_EQUAL(post(id, R"({"jsonrpc":"2.0","id":{}})").status, 400u);
+  auto hdrs = post_headers(id);
+  hdrs[0].second = "text/plain";
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/mcp", hdrs, ping).status, 415u);
+  hdrs = post_headers(id);
+  hdrs[1].second = "application/json";
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/mcp", hdrs, ping).status, 406u);
+  CAF_CHECK_EQUAL(post({}, ping).status, 400u);
+  CAF_CHECK_EQUAL(post("no-such-session", ping).status, 404u);
+  hdrs = post_headers(id);
+  hdrs.back().second = "1999-01-01";
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/mcp", hdrs, ping).status, 400u);
+  hdrs = post_headers(id);
+  hdrs.emplace_back("Origin", "http://evil.example.com");
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/mcp", hdrs, ping).status, 403u);
+  hdrs = post_headers(id);
+  hdrs.emplace_back("Host", "evil.example.com");
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/mcp", hdrs, ping).status, 403u);
+  hdrs = post_headers(id);
+  hdrs.emplace_back("Origin", "http://localhost:3000");
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/mcp", hdrs, ping).status, 200u);
+  CAF_CHECK_EQUAL(announce_body(5 * 1024 * 1024), 413u);
+  CAF_CHECK_EQUAL(exchange(http::verb::post, "/elsewhere", post_headers(id),
+                           ping)
+                    .status,
+                  404u);
+  CAF_CHECK_EQUAL(exchange(http::verb::put, "/mcp", post_headers(id), ping)
+                    .status,
+                  405u);
+  CAF_CHECK_EQUAL(exchange(http::verb::get, "/mcp",
+                           {{"Accept", "application/json"},
+                            {"Mcp-Session-Id", id}})
+                    .status,
+                  406u);
+  CAF_CHECK(pings(id));
+}
+
+CAF_TEST(a deleted session is gone) {
+  auto id = initialize();
+  auto other = initialize();
+  CAF_CHECK(pings(id));
+  CAF_CHECK_EQUAL(exchange(http::verb::delete_, "/mcp",
+                           {{"Mcp-Session-Id", id},
+                            {"MCP-Protocol-Version", "2025-11-25"}})
+                    .status,
+                  200u);
+  CAF_CHECK_EQUAL(post(id, R"({"jsonrpc":"2.0","id":3,"method":"ping"})")
+                    .status,
+                  404u);
+  CAF_CHECK_EQUAL(exchange(http::verb::delete_, "/mcp",
+                           {{"Mcp-Session-Id", id}})
+                    .status,
+                  404u);
+  CAF_CHECK(pings(other));
+}
+
+CAF_TEST(slow headers are cut off and other clients are served) {
+  auto id = initialize();
+  net::io_context ioc;
+  tcp::socket slow{ioc};
+  slow.connect({net::ip::make_address("127.0.0.1"), port});
+  std::string partial = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  net::write(slow, net::buffer(partial));
+  CAF_CHECK(pings(id));
+  // The read timeout is 300 ms: past it the server closes the connection.
+  char byte = 0;
+  beast::error_code ec;
+  slow.read_some(net::buffer(&byte, 1), ec);
+  CAF_CHECK(ec == net::error::eof || ec == net::error::connection_reset);
+  CAF_CHECK(pings(id));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(idle sessions expire) {
+  auto opts = fixture::defaults();
+  opts.session_idle_timeout = 200ms;
+  fixture f{opts};
+  auto id = f.initialize();
+  CAF_CHECK(f.pings(id));
+  std::this_thread::sleep_for(600ms);
+  CAF_CHECK_EQUAL(
+    f.post(id, R"({"jsonrpc":"2.0","id":3,"method":"ping"})").status, 404u);
+}
+
+CAF_TEST(connections past the limit are refused and the rest served) {
+  auto opts = fixture::defaults();
+  opts.listener.max_connections = 4;
+  fixture f{opts};
+  auto id = f.initialize();
+  net::io_context ioc;
+  std::vector<tcp::socket> held;
+  for (int i = 0; i < 4; ++i) {
+    held.emplace_back(ioc);
+    held.back().connect({net::ip::make_address("127.0.0.1"), f.port});
+  }
+  // The fifth is closed at once.
+  tcp::socket extra{ioc};
+  extra.connect({net::ip::make_address("127.0.0.1"), f.port});
+  char byte = 0;
+  beast::error_code ec;
+  extra.read_some(net::buffer(&byte, 1), ec);
+  CAF_CHECK(ec == net::error::eof || ec == net::error::connection_reset);
+  held.clear();
+  std::this_thread::sleep_for(100ms);
+  CAF_CHECK(f.pings(id));
+}
