@@ -237,4 +237,21 @@ requested_schema_for_revision(json::object schema, std::string_view version) {
   return schema;
 }
 
+size_t apply_elicitation_defaults(const json::object& requested_schema,
+                                  json::object& content) {
+  auto props = requested_schema.if_contains("properties");
+  if (props == nullptr || !props->is_object())
+    return 0;
+  size_t res = 0;
+  for (auto& kvp : props->get_object()) {
+    auto prop = kvp.value().if_object();
+    auto value = prop ? prop->if_contains("default") : nullptr;
+    if (value != nullptr && !content.contains(kvp.key())) {
+      content.emplace(kvp.key(), *value);
+      ++res;
+    }
+  }
+  return res;
+}
+
 } // namespace mcp::protocol

@@ -112,4 +112,11 @@ boost::system::result<boost::json::object, protocol_error>
 requested_schema_for_revision(boost::json::object schema,
                               std::string_view version);
 
+/// Fills `content` with the `default` of each property of
+/// `requested_schema` that `content` lacks (SEP-1034: a client applies the
+/// defaults the server declared before it accepts a form). Properties
+/// without a default stay missing. Returns how many were filled in.
+size_t apply_elicitation_defaults(const boost::json::object& requested_schema,
+                                  boost::json::object& content);
+
 } // namespace mcp::protocol

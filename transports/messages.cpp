@@ -10,6 +10,8 @@ const char* to_string(fault_kind x) noexcept {
       return "oversized_message";
     case fault_kind::output_overflow:
       return "output_overflow";
+    case fault_kind::refused_message:
+      return "refused_message";
   }
   return "unknown";
 }

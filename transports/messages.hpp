@@ -48,9 +48,13 @@ enum class fault_kind : uint8_t {
   /// Output the peer does not read piled up past the limit; the transport
   /// closes the connection.
   output_overflow,
+  /// The peer refused a message it was sent (e.g. an HTTP error status for
+  /// a notification); the connection goes on.
+  refused_message,
 };
 
-/// Returns "malformed_message", "oversized_message" or "output_overflow".
+/// Returns "malformed_message", "oversized_message", "output_overflow" or
+/// "refused_message".
 const char* to_string(fault_kind x) noexcept;
 
 /// Reports input the transport dropped; the connection goes on.

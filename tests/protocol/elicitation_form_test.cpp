@@ -90,3 +90,19 @@ CAF_TEST(schemas a form cannot show are refused naming the field) {
                                            "2025-11-25")
                .has_value());
 }
+
+CAF_TEST(clients fill in the defaults a form declares) {
+  auto schema = boost::json::parse(R"({"type":"object","properties":{
+    "name":{"type":"string","default":"John Doe"},
+    "age":{"type":"integer","default":30},
+    "note":{"type":"string"},
+    "verified":{"type":"boolean","default":true}}})").as_object();
+  boost::json::object content{{"name", "Jane"}};
+  CAF_CHECK_EQUAL(apply_elicitation_defaults(schema, content), 2u);
+  CAF_CHECK_EQUAL(content.at("name"), "Jane");
+  CAF_CHECK_EQUAL(content.at("age"), 30);
+  CAF_CHECK_EQUAL(content.at("verified"), true);
+  CAF_CHECK(!content.contains("note"));
+  boost::json::object none;
+  CAF_CHECK_EQUAL(apply_elicitation_defaults(boost::json::object{}, none), 0u);
+}

@@ -1,0 +1,566 @@
+#include "transports/http_transport.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
+
+#include "protocol/json_text.hpp"
+#include "protocol/sse.hpp"
+#include "transports/messages.hpp"
+
+namespace mcp::transports {
+
+namespace {
+
+namespace json = boost::json;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+using resume_atom = caf::atom_constant<caf::atom("mcp_resume")>;
+using finish_atom = caf::atom_constant<caf::atom("mcp_hfin")>;
+using reopen_atom = caf::atom_constant<caf::atom("mcp_reget")>;
+
+/// What an HTTP request carries.
+enum class purpose { request, message, get_stream, resume, close };
+
+/// One HTTP request and what its response must bring.
+struct exchange {
+  purpose what = purpose::message;
+  /// The JSON-RPC id of a request (or of the request a resumed stream
+  /// answers), as JSON text.
+  std::string id;
+  /// The JSON body of a POST.
+  std::string body;
+  /// The event id to resume from.
+  std::string last_event_id;
+  /// Resumptions so far of this request's stream.
+  size_t resumptions = 0;
+};
+
+struct connection {
+  caf::io::connection_handle hdl;
+  bool busy = false;
+  exchange ex;
+  std::string in;
+  std::optional<http::response_parser<http::string_body>> parser;
+  bool header_seen = false;
+  bool sse = false;
+  unsigned status = 0;
+  protocol::sse_parser events;
+  /// Whether the response to `ex.id` came on this stream.
+  bool answered = false;
+};
+
+struct state {
+  http_transport_config cfg;
+  caf::actor owner;
+  std::string host;
+  uint16_t port = 80;
+  std::string target;
+  std::string host_header;
+  std::string session_id;
+  std::string protocol_version;
+  std::vector<std::unique_ptr<connection>> conns;
+  std::deque<exchange> waiting;
+  std::vector<json::value> batch;
+  bool closing = false;
+  bool get_open = false;
+  bool get_refused = false;
+  /// The server's `retry`, in milliseconds, once it sent one.
+  std::optional<uint64_t> retry;
+  transport_stats stats;
+
+  static inline const char* name = "mcp_http_transport";
+};
+
+using broker_t = caf::stateful_actor<state, caf::io::broker>;
+
+void start(broker_t* self, exchange ex);
+
+/// A JSON-RPC error response for request `id` (JSON text).
+json::value error_for(const std::string& id, int64_t code, std::string message,
+                      unsigned http_status = 0) {
+  boost::system::error_code ec;
+  json::object err;
+  err.emplace("code", code);
+  err.emplace("message", std::move(message));
+  if (http_status != 0)
+    err.emplace("data", json::object{{"httpStatus", http_status}});
+  json::object res;
+  res.emplace("jsonrpc", "2.0");
+  res.emplace("id", json::parse(id, ec));
+  res.emplace("error", std::move(err));
+  return res;
+}
+
+void flush_batch(broker_t* self) {
+  auto& st = self->state;
+  if (st.batch.empty())
+    return;
+  if (st.batch.size() == 1)
+    self->send(st.owner, inbound_atom::value, std::move(st.batch.front()));
+  else
+    self->send(st.owner, inbound_atom::value, std::move(st.batch));
+  st.batch.clear();
+}
+
+void finish(broker_t* self, std::string why) {
+  auto& st = self->state;
+  flush_batch(self);
+  for (auto& c : st.conns)
+    self->close(c->hdl);
+  st.conns.clear();
+  self->send(st.owner, transport_closed{std::move(why)});
+  self->quit();
+}
+
+/// Hands a message from the server to the owner (with the others of this
+/// read).
+void take(broker_t* self, connection& c, std::string_view text) {
+  auto& st = self->state;
+  if (text.size() > st.cfg.max_message_size) {
+    ++st.stats.oversized;
+    self->send(st.owner,
+               transport_fault{fault_kind::oversized_message,
+                               "dropped a message of "
+                                 + std::to_string(text.size()) + " bytes"});
+    return;
+  }
+  boost::system::error_code ec;
+  auto msg = json::parse(text, ec);
+  if (ec) {
+    ++st.stats.malformed;
+    self->send(st.owner,
+               transport_fault{fault_kind::malformed_message,
+                               "malformed JSON from the server: "
+                                 + ec.message()});
+    return;
+  }
+  auto deliver = [&](json::value x) {
+    if (!c.ex.id.empty())
+      if (auto obj = x.if_object();
+          obj && !obj->contains("method") && obj->contains("id")
+          && json::serialize(obj->at("id")) == c.ex.id)
+        c.answered = true;
+    ++st.stats.messages_in;
+    st.batch.push_back(std::move(x));
+  };
+  if (auto arr = msg.if_array())
+    for (auto& x : *arr)
+      deliver(std::move(x));
+  else
+    deliver(std::move(msg));
+}
+
+/// Writes the HTTP request of `c.ex` on `c`.
+void send_request(broker_t* self, connection& c) {
+  auto& st = self->state;
+  auto& ex = c.ex;
+  c.busy = true;
+  c.in.clear();
+  c.parser.emplace();
+  c.parser->eager(true);
+  c.parser->body_limit(boost::none);
+  c.header_seen = false;
+  c.sse = false;
+  c.status = 0;
+  c.answered = false;
+  c.events = protocol::sse_parser{st.cfg.max_message_size};
+  auto verb = http::verb::post;
+  if (ex.what == purpose::get_stream || ex.what == purpose::resume)
+    verb = http::verb::get;
+  else if (ex.what == purpose::close)
+    verb = http::verb::delete_;
+  http::request<http::string_body> req{verb, st.target, 11};
+  req.set(http::field::host, st.host_header);
+  for (auto& [k, v] : st.cfg.headers)
+    req.set(k, v);
+  if (verb == http::verb::post) {
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::accept, "application/json, text/event-stream");
+    req.body() = ex.body;
+  } else if (verb == http::verb::get) {
+    req.set(http::field::accept, "text/event-stream");
+  }
+  if (!st.session_id.empty())
+    req.set("Mcp-Session-Id", st.session_id);
+  if (!st.protocol_version.empty())
+    req.set("MCP-Protocol-Version", st.protocol_version);
+  if (!ex.last_event_id.empty())
+    req.set("Last-Event-ID", ex.last_event_id);
+  req.prepare_payload();
+  std::ostringstream os;
+  os << req;
+  auto text = os.str();
+  auto& buf = self->wr_buf(c.hdl);
+  buf.insert(buf.end(), text.begin(), text.end());
+  self->flush(c.hdl);
+  ++st.stats.messages_out;
+}
+
+connection* find(broker_t* self, caf::io::connection_handle hdl) {
+  for (auto& c : self->state.conns)
+    if (c->hdl == hdl)
+      return c.get();
+  return nullptr;
+}
+
+/// Closes and forgets connection `hdl`.
+void drop(broker_t* self, caf::io::connection_handle hdl) {
+  self->close(hdl);
+  auto& conns = self->state.conns;
+  conns.erase(std::remove_if(conns.begin(), conns.end(),
+                             [&](const std::unique_ptr<connection>& x) {
+                               return x->hdl == hdl;
+                             }),
+              conns.end());
+}
+
+/// Runs the next waiting exchange on `c`, or leaves it idle.
+void next(broker_t* self, connection& c) {
+  auto& st = self->state;
+  c.busy = false;
+  if (st.waiting.empty())
+    return;
+  c.ex = std::move(st.waiting.front());
+  st.waiting.pop_front();
+  send_request(self, c);
+}
+
+void start(broker_t* self, exchange ex) {
+  auto& st = self->state;
+  for (auto& c : st.conns)
+    if (!c->busy) {
+      c->ex = std::move(ex);
+      send_request(self, *c);
+      return;
+    }
+  if (st.conns.size() >= st.cfg.max_connections) {
+    st.waiting.push_back(std::move(ex));
+    return;
+  }
+  auto hdl = self->add_tcp_scribe(st.host, st.port);
+  if (!hdl) {
+    if (ex.what == purpose::request)
+      st.batch.push_back(error_for(ex.id, -32000,
+                                   "cannot connect to " + st.host_header
+                                     + ": " + to_string(hdl.error())));
+    flush_batch(self);
+    if (st.conns.empty() && !st.closing)
+      finish(self, "cannot connect to " + st.host_header + ": "
+                     + to_string(hdl.error()));
+    return;
+  }
+  self->configure_read(*hdl, caf::io::receive_policy::at_most(64 * 1024));
+  st.conns.emplace_back(std::make_unique<connection>());
+  auto& c = *st.conns.back();
+  c.hdl = *hdl;
+  c.ex = std::move(ex);
+  send_request(self, c);
+}
+
+/// Schedules the resumption of `c`'s stream, or fails its request.
+void resume_later(broker_t* self, connection& c, std::string why) {
+  auto& st = self->state;
+  auto last = std::string{c.events.last_event_id()};
+  if (c.ex.what != purpose::request && c.ex.what != purpose::resume)
+    return;
+  if (last.empty() || c.ex.resumptions >= st.cfg.max_resumptions) {
+    st.batch.push_back(error_for(c.ex.id, -32000, std::move(why)));
+    return;
+  }
+  exchange next;
+  next.what = purpose::resume;
+  next.id = c.ex.id;
+  next.last_event_id = std::move(last);
+  next.resumptions = c.ex.resumptions + 1;
+  auto delay = st.retry ? std::chrono::milliseconds(*st.retry)
+                        : std::chrono::duration_cast<std::chrono::milliseconds>(
+                          st.cfg.default_retry);
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay,
+                         resume_atom::value, std::move(next.id),
+                         std::move(next.last_event_id), next.resumptions);
+}
+
+void on_header(broker_t* self, connection& c) {
+  auto& st = self->state;
+  auto& res = c.parser->get();
+  c.header_seen = true;
+  c.status = res.result_int();
+  if (auto i = res.find("Mcp-Session-Id"); i != res.end())
+    st.session_id = std::string{i->value()};
+  auto type = res[http::field::content_type];
+  c.sse = type.substr(0, 17) == "text/event-stream";
+}
+
+void on_body(broker_t* self, connection& c) {
+  if (!c.sse || c.status >= 300)
+    return;
+  auto& body = c.parser->get().body();
+  if (body.empty())
+    return;
+  c.events.feed(
+    body,
+    [&](protocol::sse_event&& ev) {
+      if (!ev.data.empty())
+        take(self, c, ev.data);
+    },
+    [&](protocol::sse_error) {
+      ++self->state.stats.oversized;
+      self->send(self->state.owner,
+                 transport_fault{fault_kind::oversized_message,
+                                 "dropped an SSE event over the size limit"});
+    });
+  if (auto retry = c.events.retry())
+    self->state.retry = *retry;
+  body.clear();
+}
+
+/// Handles the end of a response.
+void on_done(broker_t* self, connection& c) {
+  auto& st = self->state;
+  auto& res = c.parser->get();
+  auto ok = c.status >= 200 && c.status < 300;
+  switch (c.ex.what) {
+    case purpose::request:
+    case purpose::resume:
+      if (!ok) {
+        auto excerpt = res.body().substr(0, 200);
+        st.batch.push_back(error_for(
+          c.ex.id, -32000,
+          "HTTP " + std::to_string(c.status) + " " + std::string{res.reason()}
+            + (excerpt.empty() ? "" : ": " + excerpt),
+          c.status));
+        if (c.status == 404 && !st.session_id.empty()) {
+          flush_batch(self);
+          finish(self, "the server ended the session (HTTP 404)");
+          return;
+        }
+      } else if (!c.sse) {
+        if (!res.body().empty())
+          take(self, c, res.body());
+        if (!c.answered)
+          st.batch.push_back(
+            error_for(c.ex.id, -32000, "the server sent no response"));
+      } else if (!c.answered) {
+        resume_later(self, c, "the stream ended without a response");
+      }
+      break;
+    case purpose::message:
+      if (!ok)
+        self->send(st.owner,
+                   transport_fault{fault_kind::refused_message,
+                                   "the server refused a message: HTTP "
+                                     + std::to_string(c.status)});
+      break;
+    case purpose::get_stream:
+      st.get_open = false;
+      if (!ok) {
+        st.get_refused = true;
+      } else if (!st.closing) {
+        auto delay = st.retry ? std::chrono::milliseconds(*st.retry)
+                              : std::chrono::duration_cast<
+                                std::chrono::milliseconds>(
+                                st.cfg.default_retry);
+        caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay,
+                               reopen_atom::value);
+      }
+      break;
+    case purpose::close:
+      flush_batch(self);
+      finish(self, "closed by owner");
+      return;
+  }
+  flush_batch(self);
+  if (!res.keep_alive()) {
+    drop(self, c.hdl);
+    if (!st.waiting.empty()) {
+      auto ex = std::move(st.waiting.front());
+      st.waiting.pop_front();
+      start(self, std::move(ex));
+    }
+    return;
+  }
+  next(self, c);
+}
+
+void on_data(broker_t* self, connection& c, const std::vector<char>& buf) {
+  c.in.append(buf.data(), buf.size());
+  while (!c.in.empty() && c.busy) {
+    beast::error_code ec;
+    auto n = c.parser->put(boost::asio::buffer(c.in.data(), c.in.size()), ec);
+    c.in.erase(0, n);
+    if (ec == http::error::need_more)
+      ec = {};
+    if (ec) {
+      resume_later(self, c, "malformed HTTP response: " + ec.message());
+      drop(self, c.hdl);
+      flush_batch(self);
+      return;
+    }
+    if (!c.header_seen && c.parser->is_header_done())
+      on_header(self, c);
+    if (c.header_seen)
+      on_body(self, c);
+    if (c.parser->is_done()) {
+      on_done(self, c);
+      return;
+    }
+    if (n == 0)
+      break;
+  }
+  flush_batch(self);
+}
+
+caf::behavior http_transport(broker_t* self, http_transport_config cfg,
+                             caf::actor owner, std::string host,
+                             uint16_t port, std::string target) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.owner = std::move(owner);
+  st.host = std::move(host);
+  st.port = port;
+  st.target = std::move(target);
+  st.host_header = st.host + ":" + std::to_string(st.port);
+  self->monitor(st.owner);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source == self->state.owner)
+      finish(self, "owner went down");
+  });
+  return {
+    [=](outbound_atom, const json::value& msg) {
+      auto& st = self->state;
+      if (st.closing)
+        return;
+      exchange ex;
+      auto obj = msg.if_object();
+      if (obj && obj->contains("method") && obj->contains("id")) {
+        ex.what = purpose::request;
+        ex.id = json::serialize(obj->at("id"));
+      }
+      protocol::append_json(ex.body, msg);
+      start(self, std::move(ex));
+    },
+    [=](protocol_version_atom, std::string& version) {
+      auto& st = self->state;
+      st.protocol_version = std::move(version);
+      if (st.cfg.open_get_stream && !st.get_open && !st.get_refused) {
+        st.get_open = true;
+        exchange ex;
+        ex.what = purpose::get_stream;
+        start(self, std::move(ex));
+      }
+    },
+    [=](reopen_atom) {
+      auto& st = self->state;
+      if (st.closing || st.get_open || st.get_refused)
+        return;
+      st.get_open = true;
+      exchange ex;
+      ex.what = purpose::get_stream;
+      start(self, std::move(ex));
+    },
+    [=](resume_atom, std::string& id, std::string& last, size_t n) {
+      if (self->state.closing)
+        return;
+      exchange ex;
+      ex.what = purpose::resume;
+      ex.id = std::move(id);
+      ex.last_event_id = std::move(last);
+      ex.resumptions = n;
+      start(self, std::move(ex));
+    },
+    [=](close_atom) {
+      auto& st = self->state;
+      if (st.closing)
+        return;
+      st.closing = true;
+      st.waiting.clear();
+      if (st.session_id.empty()) {
+        finish(self, "closed by owner");
+        return;
+      }
+      // Ends the session on the server; gives it a moment to answer.
+      exchange ex;
+      ex.what = purpose::close;
+      std::vector<caf::io::connection_handle> busy;
+      for (auto& c : st.conns)
+        if (c->busy)
+          busy.push_back(c->hdl);
+      for (auto hdl : busy)
+        drop(self, hdl);
+      start(self, std::move(ex));
+      caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                             std::chrono::seconds(1), finish_atom::value);
+    },
+    [=](finish_atom) { finish(self, "closed by owner"); },
+    [=](stats_atom) { return self->state.stats; },
+    [=](caf::io::new_data_msg& msg) {
+      if (auto c = find(self, msg.handle))
+        on_data(self, *c, msg.buf);
+    },
+    [=](caf::io::connection_closed_msg& msg) {
+      auto& st = self->state;
+      auto c = find(self, msg.handle);
+      if (c == nullptr)
+        return;
+      if (c->busy) {
+        if (c->ex.what == purpose::get_stream) {
+          st.get_open = false;
+          if (!st.closing)
+            caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                                   st.cfg.default_retry, reopen_atom::value);
+        } else if (c->ex.what == purpose::close) {
+          finish(self, "closed by owner");
+          return;
+        } else {
+          resume_later(self, *c, "the connection broke before the response");
+        }
+      }
+      drop(self, msg.handle);
+      flush_batch(self);
+      if (!st.waiting.empty() && !st.closing) {
+        auto ex = std::move(st.waiting.front());
+        st.waiting.pop_front();
+        start(self, std::move(ex));
+      }
+    },
+  };
+}
+
+} // namespace
+
+caf::expected<caf::actor> spawn_http_transport(caf::actor_system& sys,
+                                               http_transport_config cfg,
+                                               caf::actor owner) {
+  auto url = boost::urls::parse_uri(cfg.url);
+  if (!url)
+    return caf::make_error(caf::sec::invalid_argument,
+                           "not a URL: " + cfg.url);
+  if (url->scheme() != "http")
+    return caf::make_error(caf::sec::invalid_argument,
+                           "only http:// URLs are supported: " + cfg.url);
+  auto host = std::string{url->host_address()};
+  uint16_t port = url->has_port() ? url->port_number() : 80;
+  auto target = std::string{url->encoded_target()};
+  if (target.empty())
+    target = "/";
+  return sys.middleman().spawn_broker(http_transport, std::move(cfg),
+                                      std::move(owner), std::move(host), port,
+                                      std::move(target));
+}
+
+} // namespace mcp::transports
