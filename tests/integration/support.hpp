@@ -21,6 +21,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/blocking_client.hpp"
+#include "actors/http_client.hpp"
 #include "actors/stdio_client.hpp"
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
@@ -46,7 +47,19 @@ struct client_fixture {
   /// handshake negotiated (the test fails without one).
   mcp::server_info start_client(mcp::transports::stdio_transport_config server,
                                  mcp::client_config client_cfg) {
-    auto res = mcp::spawn_stdio_client(sys, std::move(server), client_cfg);
+    return start_with(mcp::spawn_stdio_client(sys, std::move(server),
+                                              client_cfg));
+  }
+
+  /// Starts the client of the server at `server.url` over Streamable HTTP.
+  mcp::server_info start_client(mcp::transports::http_transport_config server,
+                                 mcp::client_config client_cfg) {
+    return start_with(mcp::spawn_http_client(sys, std::move(server),
+                                             client_cfg));
+  }
+
+  /// Takes `res` (a spawned client) and waits for its handshake.
+  mcp::server_info start_with(caf::expected<caf::actor> res) {
     CAF_REQUIRE(static_cast<bool>(res));
     client = *res;
     api = std::make_unique<mcp::blocking_client>(sys, client);
@@ -96,11 +109,14 @@ struct progress_record {
   std::mutex mtx;
   std::condition_variable cv;
   std::vector<mcp::progress_update> updates;
+  /// When each update arrived.
+  std::vector<std::chrono::steady_clock::time_point> times;
   std::vector<mcp::progress_outcome> ends;
 
   void add(const mcp::progress_update& x) {
     std::lock_guard<std::mutex> guard{mtx};
     updates.push_back(x);
+    times.push_back(std::chrono::steady_clock::now());
   }
 
   void end(const mcp::progress_done& x) {
