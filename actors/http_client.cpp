@@ -12,4 +12,14 @@ spawn_http_client(caf::actor_system& sys,
   return spawn_client(sys, std::move(factory), std::move(cfg), policy);
 }
 
+caf::expected<caf::actor> spawn_client_for_url(caf::actor_system& sys,
+                                               std::string url,
+                                               client_config cfg,
+                                               restart_policy policy) {
+  transports::http_transport_config transport;
+  transport.url = std::move(url);
+  transport.mode = transports::http_mode::detect;
+  return spawn_http_client(sys, std::move(transport), std::move(cfg), policy);
+}
+
 } // namespace mcp

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <caf/actor.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
@@ -15,5 +17,13 @@ caf::expected<caf::actor>
 spawn_http_client(caf::actor_system& sys,
                   transports::http_transport_config transport,
                   client_config cfg = {}, restart_policy policy = {});
+
+/// Spawns a client of the server at `url` the way the specification's
+/// backwards-compatible detection does: Streamable HTTP first, the legacy
+/// HTTP+SSE transport when the server refuses the first POST with 400, 404
+/// or 405.
+caf::expected<caf::actor>
+spawn_client_for_url(caf::actor_system& sys, std::string url,
+                     client_config cfg = {}, restart_policy policy = {});
 
 } // namespace mcp

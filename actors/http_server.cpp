@@ -8,6 +8,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -98,6 +99,16 @@ public:
   void on_request(std::shared_ptr<http_exchange> ex) override {
     auto& req = ex->request();
     auto path = req.target.substr(0, req.target.find('?'));
+    if (!opts_.legacy_sse_path.empty() && path == opts_.legacy_sse_path
+        && req.method == "GET") {
+      on_legacy_get(std::move(ex));
+      return;
+    }
+    if (!opts_.legacy_messages_path.empty()
+        && path == opts_.legacy_messages_path && req.method == "POST") {
+      on_legacy_post(std::move(ex));
+      return;
+    }
     if (path != opts_.path) {
       ex->respond(404, {{"Content-Type", "text/plain"}}, "not found");
       return;
@@ -277,6 +288,61 @@ private:
             caf::make_message(transports::inbound_atom::value, std::move(msg)));
     ex->respond(202, {{"Mcp-Session-Id", s->id()}}, {});
   }
+
+  // -- legacy HTTP+SSE (2024-11-05) -------------------------------------------
+
+  void on_legacy_get(std::shared_ptr<http_exchange> ex) {
+    if (!transports::accepts(ex->request().header("Accept"),
+                             "text/event-stream")) {
+      fail(*ex, 406, error_code::invalid_request,
+           "Not Acceptable: the client must accept text/event-stream");
+      return;
+    }
+    auto s = open_session();
+    if (!s) {
+      fail(*ex, 503, error_code::internal_error,
+           "Service Unavailable: too many sessions");
+      return;
+    }
+    s->open_legacy_stream(std::move(ex), opts_.legacy_messages_path
+                                           + "?sessionId=" + s->id());
+  }
+
+  void on_legacy_post(std::shared_ptr<http_exchange> ex) {
+    auto& req = ex->request();
+    auto query = boost::urls::parse_origin_form(req.target);
+    std::string id;
+    if (query)
+      if (auto i = query->params().find("sessionId");
+          i != query->params().end())
+        id = (*i).value;
+    auto i = sessions_.find(id);
+    if (id.empty() || i == sessions_.end() || i->second->closed()) {
+      ex->respond(404, {{"Content-Type", "text/plain"}}, "unknown session");
+      return;
+    }
+    if (transports::media_type_of(req.header("Content-Type"))
+        != "application/json") {
+      ex->respond(415, {{"Content-Type", "text/plain"}},
+                  "Content-Type must be application/json");
+      return;
+    }
+    boost::system::error_code ec;
+    auto msg = json::parse(req.body, ec);
+    if (ec || !msg.is_object()) {
+      ex->respond(400, {{"Content-Type", "text/plain"}},
+                  ec ? "Parse error: " + ec.message()
+                     : std::string{"Invalid message: not a JSON object"});
+      return;
+    }
+    auto s = i->second;
+    s->last_activity = std::chrono::steady_clock::now();
+    deliver(s->session,
+            caf::make_message(transports::inbound_atom::value, std::move(msg)));
+    ex->respond(202, {{"Content-Type", "text/plain"}}, "Accepted");
+  }
+
+  // -- Streamable HTTP --------------------------------------------------------
 
   void on_get(std::shared_ptr<http_exchange> ex) {
     if (!transports::accepts(ex->request().header("Accept"),

@@ -24,6 +24,12 @@ struct http_options {
   transports::http_listener_config listener;
   /// The MCP endpoint.
   std::string path = "/mcp";
+  /// The legacy (2024-11-05) HTTP+SSE endpoints: GET opens a session's
+  /// stream, which first names the POST endpoint in an `endpoint` event.
+  /// Empty turns them off.
+  std::string legacy_sse_path = "/sse";
+  /// Where legacy clients POST their messages (`?sessionId=...`).
+  std::string legacy_messages_path = "/messages";
   /// Sessions idle (no request, no open stream) this long end.
   caf::timespan session_idle_timeout = std::chrono::minutes(10);
   /// At most this many sessions at once; `initialize` beyond gets 503.
@@ -55,8 +61,10 @@ public:
 /// `opts.listener.address:port` + `opts.path`: POST (a response as JSON, or
 /// as an SSE stream once the request sends progress, logs or requests to the
 /// client first), GET (a stream for messages of the session, and resumption
-/// with `Last-Event-ID`), DELETE (ends the session). Each session is a
-/// session actor of `server`, as over stdio.
+/// with `Last-Event-ID`), DELETE (ends the session). Beside it, the legacy
+/// HTTP+SSE endpoints (`opts.legacy_sse_path`, `opts.legacy_messages_path`)
+/// serve 2024-11-05 clients. Each session is a session actor of `server`,
+/// as over stdio.
 caf::expected<std::unique_ptr<http_server>>
 serve_http(caf::actor_system& sys, const caf::actor& server,
            http_options opts = {});

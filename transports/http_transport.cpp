@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/io/broker.hpp>
@@ -34,7 +35,15 @@ using finish_atom = caf::atom_constant<caf::atom("mcp_hfin")>;
 using reopen_atom = caf::atom_constant<caf::atom("mcp_reget")>;
 
 /// What an HTTP request carries.
-enum class purpose { request, message, get_stream, resume, close };
+enum class purpose {
+  request,
+  message,
+  get_stream,
+  resume,
+  close,
+  /// The one stream of a legacy HTTP+SSE session.
+  legacy_stream,
+};
 
 /// One HTTP request and what its response must bring.
 struct exchange {
@@ -77,6 +86,14 @@ struct state {
   std::deque<exchange> waiting;
   std::vector<json::value> batch;
   bool closing = false;
+  /// Whether the transport speaks legacy HTTP+SSE, and whether the first
+  /// POST still decides (detect mode).
+  bool legacy = false;
+  bool detecting = false;
+  /// Where a legacy session POSTs; empty until its `endpoint` event came.
+  std::string post_target;
+  /// Messages waiting for the `endpoint` event.
+  std::deque<exchange> held;
   bool get_open = false;
   bool get_refused = false;
   /// The server's `retry`, in milliseconds, once it sent one.
@@ -180,11 +197,14 @@ void send_request(broker_t* self, connection& c) {
   c.answered = false;
   c.events = protocol::sse_parser{st.cfg.max_message_size};
   auto verb = http::verb::post;
-  if (ex.what == purpose::get_stream || ex.what == purpose::resume)
+  if (ex.what == purpose::get_stream || ex.what == purpose::resume
+      || ex.what == purpose::legacy_stream)
     verb = http::verb::get;
   else if (ex.what == purpose::close)
     verb = http::verb::delete_;
-  http::request<http::string_body> req{verb, st.target, 11};
+  auto& target = st.legacy && verb == http::verb::post ? st.post_target
+                                                        : st.target;
+  http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, st.host_header);
   for (auto& [k, v] : st.cfg.headers)
     req.set(k, v);
@@ -295,6 +315,36 @@ void resume_later(broker_t* self, connection& c, std::string why) {
                          std::move(next.last_event_id), next.resumptions);
 }
 
+/// Starts the stream of a legacy session.
+void open_legacy(broker_t* self) {
+  auto& st = self->state;
+  st.legacy = true;
+  exchange ex;
+  ex.what = purpose::legacy_stream;
+  start(self, std::move(ex));
+}
+
+/// Takes the POST endpoint a legacy server named and sends what waited.
+void on_endpoint(broker_t* self, const std::string& data) {
+  auto& st = self->state;
+  auto base = boost::urls::parse_uri(st.cfg.url);
+  auto ref = boost::urls::parse_uri_reference(data);
+  boost::urls::url dest;
+  if (!base || !ref || !boost::urls::resolve(*base, *ref, dest)
+      || dest.scheme() != base->scheme()
+      || dest.host_address() != base->host_address()
+      || dest.port_number() != base->port_number()) {
+    finish(self, "the server named an endpoint of another origin: " + data);
+    return;
+  }
+  st.post_target = std::string{dest.encoded_target()};
+  while (!st.held.empty()) {
+    auto ex = std::move(st.held.front());
+    st.held.pop_front();
+    start(self, std::move(ex));
+  }
+}
+
 void on_header(broker_t* self, connection& c) {
   auto& st = self->state;
   auto& res = c.parser->get();
@@ -315,7 +365,9 @@ void on_body(broker_t* self, connection& c) {
   c.events.feed(
     body,
     [&](protocol::sse_event&& ev) {
-      if (!ev.data.empty())
+      if (c.ex.what == purpose::legacy_stream && ev.type() == "endpoint")
+        on_endpoint(self, ev.data);
+      else if (!ev.data.empty())
         take(self, c, ev.data);
     },
     [&](protocol::sse_error) {
@@ -334,9 +386,21 @@ void on_done(broker_t* self, connection& c) {
   auto& st = self->state;
   auto& res = c.parser->get();
   auto ok = c.status >= 200 && c.status < 300;
+  auto fell_back = false;
   switch (c.ex.what) {
     case purpose::request:
     case purpose::resume:
+      if (st.detecting && c.ex.what == purpose::request) {
+        st.detecting = false;
+        if (c.status == 400 || c.status == 404 || c.status == 405) {
+          // An old server: speak HTTP+SSE, starting with this message.
+          st.held.push_back(std::move(c.ex));
+          fell_back = true;
+          break;
+        }
+      }
+      if (st.legacy && ok)
+        break;
       if (!ok) {
         auto excerpt = res.body().substr(0, 200);
         st.batch.push_back(error_for(
@@ -383,6 +447,12 @@ void on_done(broker_t* self, connection& c) {
       flush_batch(self);
       finish(self, "closed by owner");
       return;
+    case purpose::legacy_stream:
+      flush_batch(self);
+      finish(self, ok ? "the server ended the SSE stream"
+                      : "the server refused the SSE stream: HTTP "
+                          + std::to_string(c.status));
+      return;
   }
   flush_batch(self);
   if (!res.keep_alive()) {
@@ -392,9 +462,11 @@ void on_done(broker_t* self, connection& c) {
       st.waiting.pop_front();
       start(self, std::move(ex));
     }
-    return;
+  } else {
+    next(self, c);
   }
-  next(self, c);
+  if (fell_back)
+    open_legacy(self);
 }
 
 void on_data(broker_t* self, connection& c, const std::vector<char>& buf) {
@@ -435,6 +507,9 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
   st.port = port;
   st.target = std::move(target);
   st.host_header = st.host + ":" + std::to_string(st.port);
+  st.detecting = st.cfg.mode == http_mode::detect;
+  if (st.cfg.mode == http_mode::legacy_sse)
+    open_legacy(self);
   self->monitor(st.owner);
   self->set_down_handler([=](caf::down_msg& dm) {
     if (dm.source == self->state.owner)
@@ -452,12 +527,17 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
         ex.id = json::serialize(obj->at("id"));
       }
       protocol::append_json(ex.body, msg);
+      if (st.legacy && st.post_target.empty()) {
+        st.held.push_back(std::move(ex));
+        return;
+      }
       start(self, std::move(ex));
     },
     [=](protocol_version_atom, std::string& version) {
       auto& st = self->state;
       st.protocol_version = std::move(version);
-      if (st.cfg.open_get_stream && !st.get_open && !st.get_refused) {
+      if (!st.legacy && st.cfg.open_get_stream && !st.get_open
+          && !st.get_refused) {
         st.get_open = true;
         exchange ex;
         ex.what = purpose::get_stream;
@@ -489,7 +569,7 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
         return;
       st.closing = true;
       st.waiting.clear();
-      if (st.session_id.empty()) {
+      if (st.session_id.empty() || st.legacy) {
         finish(self, "closed by owner");
         return;
       }
@@ -525,6 +605,9 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
                                    st.cfg.default_retry, reopen_atom::value);
         } else if (c->ex.what == purpose::close) {
           finish(self, "closed by owner");
+          return;
+        } else if (c->ex.what == purpose::legacy_stream) {
+          finish(self, "the SSE stream broke");
           return;
         } else {
           resume_later(self, *c, "the connection broke before the response");

@@ -162,6 +162,17 @@ bool http_session::open_get_stream(std::shared_ptr<http_exchange> ex) {
   return true;
 }
 
+void http_session::open_legacy_stream(std::shared_ptr<http_exchange> ex,
+                                      const std::string& post_url) {
+  legacy_ = true;
+  get_.ex = std::move(ex);
+  start_sse(get_);
+  watch(get_.ex, 0);
+  std::string event;
+  protocol::append_sse_event(event, post_url, {}, "endpoint");
+  get_.ex->write(event);
+}
+
 bool http_session::resume(const std::string& last_event_id,
                           std::shared_ptr<http_exchange> ex) {
   auto dash = last_event_id.find('-');
@@ -222,8 +233,12 @@ void http_session::start_sse(stream& s) {
 void http_session::push_event(stream& s, const std::string& text) {
   auto seq = s.next_seq++;
   std::string event;
-  protocol::append_sse_event(event, text,
-                             std::to_string(s.no) + "-" + std::to_string(seq));
+  if (legacy_)
+    protocol::append_sse_event(event, text, {}, "message");
+  else
+    protocol::append_sse_event(event, text,
+                               std::to_string(s.no) + "-"
+                                 + std::to_string(seq));
   auto live = s.ex && !s.ex->done();
   if (live)
     s.ex->write(event);
@@ -239,6 +254,11 @@ void http_session::push_event(stream& s, const std::string& text) {
 void http_session::detach(uint64_t no) {
   if (no == 0) {
     get_.ex = nullptr;
+    // A legacy session lives as long as its one stream.
+    if (legacy_ && !closed_ && on_closed_) {
+      closed_ = true;
+      on_closed_(id_);
+    }
     return;
   }
   auto i = streams_.find(no);

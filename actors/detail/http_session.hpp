@@ -97,6 +97,12 @@ public:
   /// Makes `ex` the session's GET stream; false if one is open already.
   bool open_get_stream(std::shared_ptr<transports::http_exchange> ex);
 
+  /// Makes `ex` the one stream of a legacy (2024-11-05) HTTP+SSE session:
+  /// it names `post_url` in an `endpoint` event first, then carries every
+  /// message; the session ends when it breaks.
+  void open_legacy_stream(std::shared_ptr<transports::http_exchange> ex,
+                          const std::string& post_url);
+
   /// Resumes the stream of event `last_event_id` on `ex`: replays what came
   /// after it, then goes on live (or ends, if the stream ended). False if no
   /// kept stream has that id.
@@ -157,6 +163,8 @@ private:
   std::function<void(const std::string&)> on_closed_;
   std::string protocol_version_;
   bool closed_ = false;
+  /// Whether this is a legacy HTTP+SSE session.
+  bool legacy_ = false;
   uint64_t next_no_ = 1;
   /// Streams by number; `by_request_` finds a request's.
   std::unordered_map<uint64_t, stream> streams_;

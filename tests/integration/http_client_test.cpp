@@ -69,13 +69,13 @@ struct fixture : mcp::test::client_fixture {
     CAF_REQUIRE(wait_listening(port));
   }
 
-  void run_everything() {
+  void run_everything(std::string mode = "streamableHttp") {
     mcp::transports::child_process_spec spec;
     spec.command = "node";
     spec.args = {std::string{CAF_MCP_SOURCE_DIR}
                    + "/node_modules/@modelcontextprotocol/server-everything/"
                      "dist/index.js",
-                 "streamableHttp"};
+                 std::move(mode)};
     spec.env = {{"PORT", std::to_string(port)}};
     run(std::move(spec));
   }
@@ -87,9 +87,12 @@ struct fixture : mcp::test::client_fixture {
     run(std::move(spec));
   }
 
-  mcp::server_info connect() {
+  mcp::server_info
+  connect(mcp::transports::http_mode mode = mcp::transports::http_mode::streamable,
+          std::string path = "/mcp") {
     mcp::transports::http_transport_config t;
-    t.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+    t.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    t.mode = mode;
     mcp::client_config c;
     c.log_bad_input = true;
     return start_client(t, c);
@@ -169,6 +172,41 @@ CAF_TEST(many requests in flight share a few connections) {
                   },
                   caf::after(10s) >> [] { CAF_FAIL("no answer"); });
   CAF_CHECK_EQUAL(answered, 50);
+}
+
+CAF_TEST(server-everything over legacy sse streams progress as it happens) {
+  run_everything("sse");
+  auto info = connect(mcp::transports::http_mode::legacy_sse, "/sse");
+  CAF_CHECK(!info.protocol_version.empty());
+  check_progress("trigger-long-running-operation",
+                 json::object{{"duration", 1}, {"steps", 5}}, 5, 500ms);
+}
+
+CAF_TEST(detection falls back to legacy sse for an old server) {
+  run_everything("sse");
+  // POST /sse gets 404 from a server that only has the old transport.
+  auto info = connect(mcp::transports::http_mode::detect, "/sse");
+  CAF_CHECK(!info.protocol_version.empty());
+  auto echo = ok(api->call_tool("echo", json::object{{"message", "old"}}));
+  CAF_CHECK(text_of(echo).find("old") != std::string::npos);
+}
+
+CAF_TEST(detection keeps streamable http for a new server) {
+  run_fixture();
+  connect(mcp::transports::http_mode::detect, "/mcp");
+  CAF_CHECK(static_cast<bool>(api->ping()));
+  check_progress("long-running-operation",
+                 json::object{{"duration", 0.5}, {"steps", 5}}, 5, 250ms);
+}
+
+CAF_TEST(the fixture serves legacy sse clients) {
+  run_fixture();
+  connect(mcp::transports::http_mode::legacy_sse, "/sse");
+  CAF_CHECK(static_cast<bool>(api->ping()));
+  check_progress("long-running-operation",
+                 json::object{{"duration", 0.5}, {"steps", 5}}, 5, 250ms);
+  auto sampled = api->call_tool("test_simple_text", json::object{});
+  CAF_CHECK(static_cast<bool>(sampled));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

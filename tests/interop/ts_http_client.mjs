@@ -1,14 +1,15 @@
 // Interop: an official TypeScript SDK client (v1 `@modelcontextprotocol/sdk`
 // or v2 `@modelcontextprotocol/client` in its legacy negotiation mode, both
 // pinned in package-lock.json) drives caf-mcp's everything server over
-// Streamable HTTP on 127.0.0.1. Exits 1 on the first failed check.
-//   usage: node ts_http_client.mjs v1|v2 SERVER_BINARY
+// Streamable HTTP on 127.0.0.1 (v1-sse: v1 over the legacy HTTP+SSE
+// transport). Exits 1 on the first failed check.
+//   usage: node ts_http_client.mjs v1|v2|v1-sse SERVER_BINARY
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 
 const [sdk, server] = process.argv.slice(2);
-if (!["v1", "v2"].includes(sdk) || !server) {
-  console.error("usage: node ts_http_client.mjs v1|v2 SERVER_BINARY");
+if (!["v1", "v2", "v1-sse"].includes(sdk) || !server) {
+  console.error("usage: node ts_http_client.mjs v1|v2|v1-sse SERVER_BINARY");
   process.exit(2);
 }
 
@@ -41,7 +42,12 @@ function startServer() {
 
 // v1 takes (params, resultSchema, options), v2 (params, options).
 let Client, Transport, callTool;
-if (sdk === "v1") {
+if (sdk === "v1-sse") {
+  ({ Client } = await import("@modelcontextprotocol/sdk/client/index.js"));
+  ({ SSEClientTransport: Transport } = await import(
+    "@modelcontextprotocol/sdk/client/sse.js"));
+  callTool = (c, params, options) => c.callTool(params, undefined, options);
+} else if (sdk === "v1") {
   ({ Client } = await import("@modelcontextprotocol/sdk/client/index.js"));
   ({ StreamableHTTPClientTransport: Transport } = await import(
     "@modelcontextprotocol/sdk/client/streamableHttp.js"));
@@ -54,14 +60,15 @@ if (sdk === "v1") {
 
 const text = (result) => result.content[0].text;
 const { child, url } = await startServer();
-const client = sdk === "v1"
+const endpoint = sdk === "v1-sse" ? url.replace(/\/mcp$/, "/sse") : url;
+const client = sdk !== "v2"
   ? new Client({ name: "ts-http-interop", version: "1.0.0" })
   : new Client({ name: "ts-http-interop", version: "1.0.0" },
       { versionNegotiation: { mode: "legacy" } });
 
 try {
   await step("connect and initialize", async () => {
-    await client.connect(new Transport(new URL(url)));
+    await client.connect(new Transport(new URL(endpoint)));
     assert.equal(client.getServerVersion().name, "caf-mcp-everything");
   });
 
@@ -83,6 +90,11 @@ try {
     assert.match(text(result), /completed/);
     assert.deepEqual(seen.map((p) => p.progress), [1, 2, 3, 4, 5]);
     assert.ok(seen.every((p) => p.total === 5));
+    // The v1 SSE client handles notifications a turn after responses, so a
+    // burst that shares a read with its response loses its progress there
+    // (its Streamable HTTP client does not); the burst runs on the others.
+    if (sdk === "v1-sse")
+      return;
     const burst = [];
     await callTool(client, { name: "progress_burst", arguments: { count: 200 } },
       { onprogress: (p) => burst.push(p.progress) });
@@ -107,14 +119,15 @@ try {
     await client.ping();
   });
 
-  await step("resumption after the server drops the stream", async () => {
-    const result = await callTool(client, { name: "test_reconnection", arguments: {} });
-    assert.match(text(result), /successfully/);
-  });
+  if (sdk !== "v1-sse")
+    await step("resumption after the server drops the stream", async () => {
+      const result = await callTool(client, { name: "test_reconnection", arguments: {} });
+      assert.match(text(result), /successfully/);
+    });
 
   await client.close();
   for (const s of steps) console.log(`ok: ${s}`);
-  console.log(`typescript sdk ${sdk} over streamable http: all checks passed`);
+  console.log(`typescript sdk ${sdk} over http: all checks passed`);
   child.kill();
 } catch (err) {
   for (const s of steps) console.log(`ok: ${s}`);
