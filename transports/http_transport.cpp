@@ -99,6 +99,9 @@ struct state {
   /// The server's `retry`, in milliseconds, once it sent one.
   std::optional<uint64_t> retry;
   transport_stats stats;
+  /// Why the transport ends, once it does.
+  std::string end_reason;
+  bool finished = false;
 
   static inline const char* name = "mcp_http_transport";
 };
@@ -123,24 +126,43 @@ json::value error_for(const std::string& id, int64_t code, std::string message,
   return res;
 }
 
+// Messages to the owner go anonymously: in CAF 0.17 a message that names a
+// broker as its sender and reaches an actor that already quit keeps both
+// alive forever (measured with LeakSanitizer when the owner closes first).
+
 void flush_batch(broker_t* self) {
   auto& st = self->state;
   if (st.batch.empty())
     return;
   if (st.batch.size() == 1)
-    self->send(st.owner, inbound_atom::value, std::move(st.batch.front()));
+    caf::anon_send(st.owner, inbound_atom::value, std::move(st.batch.front()));
   else
-    self->send(st.owner, inbound_atom::value, std::move(st.batch));
+    caf::anon_send(st.owner, inbound_atom::value, std::move(st.batch));
   st.batch.clear();
 }
 
+/// Ends the transport: closes every connection, tells the owner, quits.
+/// Runs as a message of its own: quitting inside the handler of a message
+/// from an owner that just quit leaks both brokers in CAF 0.17 (measured
+/// with LeakSanitizer).
 void finish(broker_t* self, std::string why) {
   auto& st = self->state;
+  st.closing = true;
+  if (st.end_reason.empty())
+    st.end_reason = std::move(why);
+  caf::anon_send(caf::actor_cast<caf::actor>(self), finish_atom::value);
+}
+
+void finish_now(broker_t* self) {
+  auto& st = self->state;
+  if (st.finished)
+    return;
+  st.finished = true;
   flush_batch(self);
   for (auto& c : st.conns)
     self->close(c->hdl);
   st.conns.clear();
-  self->send(st.owner, transport_closed{std::move(why)});
+  caf::anon_send(st.owner, transport_closed{std::move(st.end_reason)});
   self->quit();
 }
 
@@ -150,7 +172,7 @@ void take(broker_t* self, connection& c, std::string_view text) {
   auto& st = self->state;
   if (text.size() > st.cfg.max_message_size) {
     ++st.stats.oversized;
-    self->send(st.owner,
+    caf::anon_send(st.owner,
                transport_fault{fault_kind::oversized_message,
                                "dropped a message of "
                                  + std::to_string(text.size()) + " bytes"});
@@ -160,7 +182,7 @@ void take(broker_t* self, connection& c, std::string_view text) {
   auto msg = json::parse(text, ec);
   if (ec) {
     ++st.stats.malformed;
-    self->send(st.owner,
+    caf::anon_send(st.owner,
                transport_fault{fault_kind::malformed_message,
                                "malformed JSON from the server: "
                                  + ec.message()});
@@ -372,7 +394,7 @@ void on_body(broker_t* self, connection& c) {
     },
     [&](protocol::sse_error) {
       ++self->state.stats.oversized;
-      self->send(self->state.owner,
+      caf::anon_send(self->state.owner,
                  transport_fault{fault_kind::oversized_message,
                                  "dropped an SSE event over the size limit"});
     });
@@ -425,7 +447,7 @@ void on_done(broker_t* self, connection& c) {
       break;
     case purpose::message:
       if (!ok)
-        self->send(st.owner,
+        caf::anon_send(st.owner,
                    transport_fault{fault_kind::refused_message,
                                    "the server refused a message: HTTP "
                                      + std::to_string(c.status)});
@@ -583,10 +605,11 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
       for (auto hdl : busy)
         drop(self, hdl);
       start(self, std::move(ex));
+      st.end_reason = "closed by owner";
       caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
                              std::chrono::seconds(1), finish_atom::value);
     },
-    [=](finish_atom) { finish(self, "closed by owner"); },
+    [=](finish_atom) { finish_now(self); },
     [=](stats_atom) { return self->state.stats; },
     [=](caf::io::new_data_msg& msg) {
       if (auto c = find(self, msg.handle))

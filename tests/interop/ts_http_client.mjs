@@ -88,13 +88,18 @@ try {
       { name: "long-running-operation", arguments: { duration: 0.5, steps: 5 } },
       { onprogress: (p) => seen.push(p) });
     assert.match(text(result), /completed/);
-    assert.deepEqual(seen.map((p) => p.progress), [1, 2, 3, 4, 5]);
     assert.ok(seen.every((p) => p.total === 5));
-    // The v1 SSE client handles notifications a turn after responses, so a
-    // burst that shares a read with its response loses its progress there
-    // (its Streamable HTTP client does not); the burst runs on the others.
-    if (sdk === "v1-sse")
+    // The v1 SSE client handles notifications a turn after responses, so
+    // progress that shares a read with its response is lost there (its
+    // Streamable HTTP client keeps it): over legacy SSE the updates must
+    // come in order, the last one may be missing, and the burst is skipped.
+    if (sdk === "v1-sse") {
+      const values = seen.map((p) => p.progress);
+      assert.ok(values.length >= 4, `only ${values.length} updates`);
+      assert.deepEqual(values, [1, 2, 3, 4, 5].slice(0, values.length));
       return;
+    }
+    assert.deepEqual(seen.map((p) => p.progress), [1, 2, 3, 4, 5]);
     const burst = [];
     await callTool(client, { name: "progress_burst", arguments: { count: 200 } },
       { onprogress: (p) => burst.push(p.progress) });
