@@ -189,4 +189,20 @@ void blocking_client::shutdown() {
   self_->send(client_, shutdown_atom::value);
 }
 
+bool blocking_client::stop(caf::timespan timeout) {
+  if (gone_)
+    return true;
+  self_->send(client_, shutdown_atom::value);
+  auto ended = false;
+  self_->receive_while([&] { return !ended; })(
+    [&](caf::down_msg& dm) {
+      if (dm.source == client_.address()) {
+        gone_ = make_error(errc::session_closed, "client shut down");
+        ended = true;
+      }
+    },
+    caf::after(timeout) >> [&] { ended = true; });
+  return static_cast<bool>(gone_);
+}
+
 } // namespace mcp

@@ -130,6 +130,12 @@ public:
   /// Closes the session: pending calls fail, the server is closed cleanly.
   void shutdown();
 
+  /// Shuts the client down and waits (at most `timeout`) until it ended;
+  /// returns whether it did. Programs and tests that tear down their actor
+  /// system right after should use this: no message then still travels to
+  /// the client's actors while the system stops.
+  bool stop(caf::timespan timeout = std::chrono::seconds(5));
+
 private:
   template <class T>
   caf::expected<T> ask(caf::message msg);

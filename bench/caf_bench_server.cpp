@@ -3,12 +3,12 @@
 // notifications for the request's token, then its result), so that the same
 // clients measure caf-mcp's server against the TypeScript SDK's
 // (ts_bench_server.mjs).
-//   usage: caf_bench_server        (speaks MCP on stdin/stdout)
+//   usage: caf_bench_server [--http [HOST:]PORT]   (stdio by default)
 
 #include <boost/json/parse.hpp>
 
 #include "actors/request_context.hpp"
-#include "actors/stdio_server.hpp"
+#include "actors/run_server.hpp"
 
 namespace {
 
@@ -16,7 +16,7 @@ namespace json = boost::json;
 
 } // namespace
 
-int main() {
+int main(int argc, char** argv) {
   mcp::server_definition def{"caf-mcp-bench", "1"};
   mcp::tool echo;
   echo.name = "echo";
@@ -45,5 +45,5 @@ int main() {
     return mcp::tool_result::text("burst done");
   };
   def.add(std::move(burst));
-  return mcp::run_stdio_server(std::move(def));
+  return mcp::run_server(std::move(def), argc, argv);
 }

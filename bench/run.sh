@@ -11,6 +11,11 @@
 #            TypeScript server
 #   alone    each server under pipelined calls from a client that costs
 #            ~nothing (server_load.py)
+#   http     Streamable HTTP: the caf-mcp client and the TypeScript clients
+#            (v1, v2) against the caf-mcp and TypeScript servers (sequential
+#            calls over keep-alive, 64 sessions at once, a progress burst
+#            over one SSE stream, memory per idle session), and the floor: a
+#            minimal keep-alive HTTP echo in C (http_floor)
 #
 # Prints every figure and the ratios (caf-mcp / TypeScript; for spawn,
 # TypeScript / caf-mcp, so that above 1 means caf-mcp is better).
@@ -22,7 +27,8 @@ bash scripts/setup.sh deps >/dev/null
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCAF_MCP_BUILD_BENCHMARKS=ON \
   -DCAF_MCP_BUILD_TESTS=OFF -DCAF_MCP_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build-bench -j "$(nproc)" \
-  --target client_bench bench_server caf_bench_server >/dev/null
+  --target client_bench bench_server caf_bench_server http_bench http_floor \
+  >/dev/null
 
 out=$(mktemp -d)
 c_server=(build-bench/bench/bench_server)
@@ -71,4 +77,50 @@ for name in caf ts; do
   python3 bench/server_load.py --calls $load_calls -- "${server[@]}" | tee "$out/$name-server-alone"
 done
 ratio caf-server-alone ts-server-alone
+
+# -- Streamable HTTP ----------------------------------------------------------
+node22=node_modules/.bin/node
+# http_server NAME CMD...: starts a server on a free port; sets url and pid.
+http_server() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$@" --http "$port" 2>/dev/null &
+  pid=$!
+  url="http://127.0.0.1:$port/mcp"
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1',$port))" 2>/dev/null && return
+    sleep 0.1
+  done
+  echo "the $1 server did not start" >&2
+  exit 1
+}
+http_measure() {
+  local name=$1 client=$2
+  echo "== $name"
+  case $client in
+    caf) build-bench/bench/http_bench "${opts[@]}" ${3:+--server-pid $3} "$url" ;;
+    ts1) node bench/ts_http_bench.mjs v1 "${opts[@]}" "$url" ;;
+    ts2) "$node22" bench/ts_http_bench.mjs v2 "${opts[@]}" "$url" ;;
+  esac | tee "$out/$name"
+}
+echo "== http-floor"
+build-bench/bench/http_floor 20000 | tee "$out/http-floor"
+http_server build-bench/bench/caf_bench_server
+http_measure http-caf-client-caf-server caf "$pid"
+http_measure http-ts1-client-caf-server ts1
+http_measure http-ts2-client-caf-server ts2
+kill "$pid"
+http_server node bench/ts_bench_server.mjs
+http_measure http-caf-client-ts-server caf
+http_measure http-ts1-client-ts-server ts1
+http_measure http-ts2-client-ts-server ts2
+kill "$pid"
+ratio http-caf-client-caf-server http-ts1-client-ts-server
+ratio http-caf-client-caf-server http-ts2-client-ts-server
+ratio http-ts1-client-caf-server http-ts1-client-ts-server
+ratio http-caf-client-caf-server http-caf-client-ts-server
+floor=$(awk '{print $2}' "$out/http-floor")
+awk -v floor="$floor" '$1 == "http_sequential_calls" {
+  printf "%-28s %8.1f%% of the HTTP floor (%s round trips/s)\n", "caf sequential", 100 * $2 / floor, floor }' \
+  "$out/http-caf-client-caf-server"
 rm -rf "$out"

@@ -1,13 +1,18 @@
 // The benchmark server built on the official TypeScript SDK: the same tools
 // as bench_server.cpp and caf_bench_server.cpp.
-//   usage: node ts_bench_server.mjs        (speaks MCP on stdin/stdout)
+//   usage: node ts_bench_server.mjs [--http PORT]   (stdio by default; with
+//          --http, Streamable HTTP at http://127.0.0.1:PORT/mcp)
+import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 
+function makeServer() {
 const server = new Server(
   { name: "ts-bench", version: "1" },
   { capabilities: { tools: {} } },
@@ -31,4 +36,28 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
   }
   return { content: [{ type: "text", text: "ok" }] };
 });
-await server.connect(new StdioServerTransport());
+return server;
+}
+
+const at = process.argv.indexOf("--http");
+if (at < 0) {
+  await makeServer().connect(new StdioServerTransport());
+} else {
+  const sessions = new Map();
+  http.createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const parsed = body ? JSON.parse(body) : undefined;
+    let transport = sessions.get(req.headers["mcp-session-id"]);
+    if (!transport) {
+      transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => sessions.set(id, transport),
+      });
+      transport.onclose = () => sessions.delete(transport.sessionId);
+      await makeServer().connect(transport);
+    }
+    await transport.handleRequest(req, res, parsed);
+  }).listen(Number(process.argv[at + 1]), "127.0.0.1", () =>
+    console.error(`listening on http://127.0.0.1:${process.argv[at + 1]}/mcp`));
+}

@@ -591,6 +591,12 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
         return;
       st.closing = true;
       st.waiting.clear();
+      std::vector<caf::io::connection_handle> busy;
+      for (auto& c : st.conns)
+        if (c->busy)
+          busy.push_back(c->hdl);
+      for (auto hdl : busy)
+        drop(self, hdl);
       if (st.session_id.empty() || st.legacy) {
         finish(self, "closed by owner");
         return;
@@ -598,12 +604,6 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
       // Ends the session on the server; gives it a moment to answer.
       exchange ex;
       ex.what = purpose::close;
-      std::vector<caf::io::connection_handle> busy;
-      for (auto& c : st.conns)
-        if (c->busy)
-          busy.push_back(c->hdl);
-      for (auto hdl : busy)
-        drop(self, hdl);
       start(self, std::move(ex));
       st.end_reason = "closed by owner";
       caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),

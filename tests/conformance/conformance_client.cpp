@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     return fail(mcp::describe(client.error()));
   mcp::blocking_client api{sys, *client};
   auto done = [&](int rc) {
-    api.shutdown();
+    api.stop();
     return rc;
   };
   auto info = api.info();

@@ -62,6 +62,11 @@ struct fixture : mcp::test::client_fixture {
   uint16_t port = free_port();
   std::optional<mcp::transports::child_process> server;
 
+  ~fixture() {
+    // The client ends before its server does, as a program would.
+    stop_client();
+  }
+
   void run(mcp::transports::child_process_spec spec) {
     auto child = mcp::transports::child_process::spawn(spec);
     CAF_REQUIRE(static_cast<bool>(child));

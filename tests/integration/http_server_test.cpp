@@ -207,7 +207,10 @@ struct fixture {
   /// Returns whether `session` answers a ping.
   bool pings(const std::string& session) {
     auto r = post(session, R"({"jsonrpc":"2.0","id":99,"method":"ping"})");
-    return r.status == 200 && json::parse(r.body).at("id") == 99;
+    if (r.status != 200)
+      return false;
+    auto msg = json::parse(r.body);
+    return msg.at("id") == 99;
   }
 };
 
@@ -225,13 +228,14 @@ CAF_TEST(a session starts with initialize and answers in JSON) {
   CAF_CHECK_EQUAL(id.size(), 32u);
   for (auto c : id)
     CAF_CHECK(c >= 0x21 && c <= 0x7E);
-  CAF_CHECK_EQUAL(json::parse(r.body).at("result").at("protocolVersion"),
-                  "2025-11-25");
+  auto init = json::parse(r.body);
+  CAF_CHECK_EQUAL(init.at("result").at("protocolVersion"), "2025-11-25");
   auto call = post(id, R"({"jsonrpc":"2.0","id":2,"method":"tools/call",
     "params":{"name":"echo","arguments":{"x":1}}})");
   CAF_CHECK_EQUAL(call.status, 200u);
   CAF_CHECK_EQUAL(call.header("Content-Type"), "application/json");
-  CAF_CHECK_EQUAL(json::parse(call.body).at("id"), 2);
+  auto answer = json::parse(call.body);
+  CAF_CHECK_EQUAL(answer.at("id"), 2);
   // Another session gets another id.
   CAF_CHECK_NOT_EQUAL(initialize(), id);
 }
@@ -293,10 +297,8 @@ CAF_TEST(bad requests get the exact status and the server serves on) {
   auto id = initialize();
   auto ping = std::string{R"({"jsonrpc":"2.0","id":3,"method":"ping"})"};
   CAF_CHECK_EQUAL(post(id, "{not json").status, 400u);
-  CAF_CHECK_EQUAL(json::parse(post(id, "{not json").body)
-                    .at("error")
-                    .at("code"),
-                  -32700);
+  auto parse_error = json::parse(post(id, "{not json").body);
+  CAF_CHECK_EQUAL(parse_error.at("error").at("code"), -32700);
   CAF_CHECK_EQUAL(post(id, "[" + ping + "]").status, 400u);
   CAF_CHECK_EQUAL(post(id, R"({"jsonrpc":"2.0","id":{}})").status, 400u);
   auto hdrs = post_headers(id);

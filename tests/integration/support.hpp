@@ -39,8 +39,14 @@ struct client_fixture {
   std::unique_ptr<mcp::blocking_client> api;
 
   ~client_fixture() {
+    stop_client();
+  }
+
+  /// Ends the client and waits until it did.
+  void stop_client() {
     if (api)
-      api->shutdown();
+      api->stop();
+    api.reset();
   }
 
   /// Starts the client of the server `server` describes; returns what the
