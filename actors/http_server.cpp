@@ -71,7 +71,8 @@ class endpoint : public transports::http_handler {
 public:
   endpoint(caf::actor_system& sys, caf::actor server, http_options opts)
     : sys_(sys), server_(std::move(server)), opts_(std::move(opts)) {
-    // nop
+    if (!opts_.events)
+      opts_.events = make_memory_event_store(opts_.max_stored_events);
   }
 
   void bind(transports::http_listener* io) {
@@ -180,7 +181,7 @@ private:
     if (sessions_.size() >= opts_.max_sessions)
       return nullptr;
     detail::http_session_settings settings;
-    settings.max_stored_events = opts_.max_stored_events;
+    settings.events = opts_.events;
     settings.retry_ms = opts_.retry_ms;
     auto s = std::make_shared<http_session>(
       io_->io(), random_id(), settings,

@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
+#include "actors/event_store.hpp"
 #include "actors/server_definition.hpp"
 #include "transports/http_listener.hpp"
 
@@ -35,8 +36,11 @@ struct http_options {
   /// At most this many sessions at once; `initialize` beyond gets 503.
   size_t max_sessions = 10000;
   /// Events kept per stream for clients that reconnect with
-  /// `Last-Event-ID`; older ones are dropped.
+  /// `Last-Event-ID`; older ones are dropped (by the default store).
   size_t max_stored_events = 1024;
+  /// Where events are kept for resumption; null: in memory
+  /// (`make_memory_event_store(max_stored_events)`).
+  std::shared_ptr<event_store> events;
   /// The `retry` (in milliseconds) of priming events: how long a client
   /// waits before it resumes a stream the server closed.
   uint32_t retry_ms = 1000;

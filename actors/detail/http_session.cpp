@@ -35,10 +35,14 @@ http_session::http_session(std::shared_ptr<transports::http_io> io,
 }
 
 http_session::~http_session() {
-  // Connections belong to the I/O thread: they end there.
+  // Connections and the event store belong to the I/O thread: they are
+  // released there.
   auto left = std::make_shared<std::pair<decltype(streams_), stream>>(
     std::move(streams_), std::move(get_));
-  io_->post([left] { left->first.clear(); });
+  io_->post([left, store = settings_.events, id = id_] {
+    store->drop_session(id);
+    left->first.clear();
+  });
 }
 
 // -- channel interface --------------------------------------------------------
@@ -156,9 +160,9 @@ bool http_session::open_get_stream(std::shared_ptr<http_exchange> ex) {
   start_sse(get_);
   watch(get_.ex, 0);
   // What waited for a GET stream goes out now.
-  for (auto& [seq, event] : get_.events)
+  for (auto& event : unsent_)
     get_.ex->write(event);
-  get_.events.clear();
+  unsent_.clear();
   return true;
 }
 
@@ -197,9 +201,9 @@ bool http_session::resume(const std::string& last_event_id,
   s.ex = std::move(ex);
   s.sse = false;
   start_sse(s);
-  for (auto& [n, event] : s.events)
-    if (n > seq)
-      s.ex->write(event);
+  settings_.events->replay(id_, no, seq, [&](const std::string& event) {
+    s.ex->write(event);
+  });
   for (auto d = detached_.begin(); d != detached_.end(); ++d)
     if (*d == no) {
       detached_.erase(d);
@@ -244,11 +248,13 @@ void http_session::push_event(stream& s, const std::string& text) {
     s.ex->write(event);
   // The GET stream keeps only what it could not send; a request's stream
   // keeps all, in case its connection breaks before it ends.
-  if (live && s.no == 0)
-    return;
-  s.events.emplace_back(seq, std::move(event));
-  if (s.events.size() > settings_.max_stored_events)
-    s.events.pop_front();
+  if (s.no != 0) {
+    settings_.events->store(id_, s.no, seq, std::move(event));
+  } else if (!live) {
+    unsent_.push_back(std::move(event));
+    if (unsent_.size() > settings_.max_unsent)
+      unsent_.pop_front();
+  }
 }
 
 void http_session::detach(uint64_t no) {
@@ -278,6 +284,7 @@ void http_session::detach(uint64_t no) {
 }
 
 void http_session::erase_stream(uint64_t no) {
+  settings_.events->drop_stream(id_, no);
   for (auto i = by_request_.begin(); i != by_request_.end(); ++i)
     if (i->second == no) {
       by_request_.erase(i);

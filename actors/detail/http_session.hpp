@@ -13,6 +13,7 @@
 
 #include <caf/actor.hpp>
 
+#include "actors/event_store.hpp"
 #include "protocol/json_key.hpp"
 #include "transports/channel.hpp"
 #include "transports/http_listener.hpp"
@@ -21,12 +22,14 @@ namespace mcp::detail {
 
 /// Settings every session of one HTTP server shares.
 struct http_session_settings {
-  /// Events kept per stream for resumption.
-  size_t max_stored_events = 1024;
+  /// Keeps the events of request streams for resumption.
+  std::shared_ptr<event_store> events;
   /// `retry` of priming events, in milliseconds.
   uint32_t retry_ms = 1000;
   /// Streams whose connection broke, kept for resumption, per session.
   size_t max_detached_streams = 64;
+  /// Messages kept for a GET stream that is not open.
+  size_t max_unsent = 1024;
 };
 
 /// One Streamable HTTP session: the channel its session actor writes to,
@@ -133,8 +136,6 @@ private:
     /// Whether the response starts the session.
     bool initialize = false;
     uint64_t next_seq = 1;
-    /// Events kept for resumption: sequence number and framed event.
-    std::deque<std::pair<uint64_t, std::string>> events;
   };
 
   void deliver(std::optional<protocol::request_id> request, std::string text,
@@ -173,6 +174,8 @@ private:
   std::deque<uint64_t> detached_;
   /// The GET stream (number 0).
   stream get_;
+  /// What waits for a GET stream to open (bounded).
+  std::deque<std::string> unsent_;
 };
 
 } // namespace mcp::detail

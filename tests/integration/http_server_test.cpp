@@ -98,6 +98,17 @@ mcp::server_definition test_definition() {
     return mcp::tool_result::text("after the break");
   };
   def.add(poll);
+  mcp::tool flood = echo;
+  flood.name = "flood";
+  flood.exec = mcp::execution::pooled;
+  flood.handler = [](mcp::request_context& ctx, const json::object&)
+    -> caf::expected<mcp::tool_result> {
+    std::string page(1024, 'x');
+    for (int i = 1; i <= 20000 && !ctx.cancelled(); ++i)
+      ctx.report_progress(i, 20000, page);
+    return mcp::tool_result::text("flooded");
+  };
+  def.add(flood);
   return def;
 }
 
@@ -373,6 +384,44 @@ CAF_TEST(slow headers are cut off and other clients are served) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(a client that stops reading is disconnected and others are served) {
+  auto opts = fixture::defaults();
+  opts.listener.max_pending_output = 1024 * 1024;
+  fixture f{opts};
+  auto id = f.initialize();
+  net::io_context ioc;
+  tcp::socket slow{ioc};
+  slow.connect({net::ip::make_address("127.0.0.1"), f.port});
+  std::string body = R"({"jsonrpc":"2.0","id":5,"method":"tools/call",)"
+                     R"("params":{"name":"flood","arguments":{},)"
+                     R"("_meta":{"progressToken":"f"}}})";
+  auto head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Content-Type: application/json\r\n"
+              "Accept: application/json, text/event-stream\r\n"
+              "Mcp-Session-Id: " + id + "\r\n"
+              "Content-Length: " + std::to_string(body.size())
+              + "\r\n\r\n" + body;
+  net::write(slow, net::buffer(head));
+  // The client reads nothing for a while; the server serves others.
+  std::this_thread::sleep_for(500ms);
+  auto other = f.initialize();
+  CAF_CHECK(f.pings(other));
+  // What the slow client finds: far less than the 20 MB the tool wrote,
+  // then the end of the connection.
+  size_t total = 0;
+  char buf[65536];
+  beast::error_code ec;
+  for (;;) {
+    auto n = slow.read_some(net::buffer(buf), ec);
+    if (ec)
+      break;
+    total += n;
+  }
+  CAF_CHECK(ec == net::error::eof || ec == net::error::connection_reset);
+  CAF_CHECK_LESS(total, 15u * 1024 * 1024);
+  CAF_CHECK(f.pings(other));
+}
 
 CAF_TEST(idle sessions expire) {
   auto opts = fixture::defaults();
