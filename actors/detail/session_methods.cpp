@@ -1,0 +1,468 @@
+#include "actors/detail/session_state.hpp"
+
+namespace mcp::detail::session_impl {
+
+// -- method handlers ----------------------------------------------------------
+
+const json::object* params_object(const json::value* params) {
+  return params != nullptr ? params->if_object() : nullptr;
+}
+
+const json::string* string_param(const json::value* params,
+                                 std::string_view key) {
+  auto obj = params_object(params);
+  auto x = obj ? obj->if_contains(key) : nullptr;
+  return x ? x->if_string() : nullptr;
+}
+
+void on_initialize(session_actor* self, const batch_ptr& batch,
+                   const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto req = protocol::parse_initialize_params(params);
+  if (!req) {
+    reply_error(self, batch, id, error_code::invalid_params, req.error().what);
+    return;
+  }
+  auto version = protocol::negotiate_protocol_version(req->protocol_version);
+  auto& link = *st.link;
+  link.protocol_version = std::string{version};
+  link.client_capabilities = std::move(req->capabilities);
+  link.client_capabilities.raw = own(link.client_capabilities.raw);
+  link.client_capabilities.experimental
+    = own(link.client_capabilities.experimental);
+  link.client_info = own(req->client_info);
+  auto& opts = st.settings->options;
+  auto& cat = *st.snapshot;
+  auto& caps = st.declared;
+  caps.tools = opts.declare_empty_lists || !cat.tools.empty();
+  caps.tools_list_changed = caps.tools && opts.list_changed;
+  caps.resources = opts.declare_empty_lists || !cat.resources.empty()
+                   || !cat.templates.empty();
+  caps.resources_subscribe = caps.resources;
+  caps.resources_list_changed = caps.resources && opts.list_changed;
+  caps.prompts = opts.declare_empty_lists || !cat.prompts.empty();
+  caps.prompts_list_changed = caps.prompts && opts.list_changed;
+  caps.logging = opts.logging;
+  caps.completions = cat.has_completions();
+  caps.experimental = st.settings->experimental;
+  st.stage = phase::ready;
+  reply(self, batch, id,
+        protocol::make_initialize_result(version, caps, st.settings->info,
+                                         st.settings->instructions));
+}
+
+/// Answers a list method with one page of `registry`.
+template <class Registry>
+void list_page(session_actor* self, const batch_ptr& batch,
+               const request_id& id, const json::value* params,
+               std::string_view list, std::string_view key,
+               const Registry& registry) {
+  uint64_t from = 0;
+  if (auto obj = params_object(params))
+    if (auto cursor = obj->if_contains("cursor"); cursor && !cursor->is_null()) {
+      auto pos = cursor->is_string()
+                   ? protocol::parse_cursor(list, cursor->get_string())
+                   : std::nullopt;
+      if (!pos) {
+        reply_error(self, batch, id, error_code::invalid_params,
+                    "Invalid cursor");
+        return;
+      }
+      from = *pos;
+    }
+  json::array items;
+  auto next = registry.for_page(from, self->state.settings->options.page_size,
+                                [&](const auto& entry) {
+                                  items.push_back(entry.description);
+                                });
+  json::object result;
+  result.emplace(key, std::move(items));
+  if (next)
+    result.emplace("nextCursor", protocol::make_cursor(list, *next));
+  reply(self, batch, id, std::move(result));
+}
+
+/// Returns the entry of `registry` that the request's `name` param names,
+/// or answers the request with invalid params (-32602) and returns null.
+template <class Registry>
+typename Registry::pointer
+named_entry(session_actor* self, const batch_ptr& batch, const request_id& id,
+            const json::value* params, std::string_view method,
+            std::string_view kind, const Registry& registry) {
+  auto name = string_param(params, "name");
+  if (name == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                std::string{method} + " needs params with a \"name\" string");
+    return nullptr;
+  }
+  auto res = registry.get(*name);
+  if (!res)
+    reply_error(self, batch, id, error_code::invalid_params,
+                "Unknown " + std::string{kind} + ": " + std::string{*name});
+  return res;
+}
+
+void on_call_tool(session_actor* self, const batch_ptr& batch,
+                  const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto tool = named_entry(self, batch, id, params, methods::tools_call, "tool",
+                          st.snapshot->tools);
+  if (!tool)
+    return;
+  json::value args = json::object{};
+  if (auto x = params->get_object().if_contains("arguments");
+      x && !x->is_null()) {
+    if (!x->is_object()) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "tools/call arguments must be an object");
+      return;
+    }
+    args = own(*x);
+  }
+  auto exec = tool->def.exec;
+  // The arguments are checked in the request actor too: a large schema
+  // holds up nothing else.
+  run_request(
+    self, batch, id, methods::tools_call, params, exec,
+    [tool, args = std::move(args)](request_context& ctx)
+      -> caf::expected<json::value> {
+      if (auto why = tool->input.validate(args))
+        return json::value(tool_result::error("Invalid arguments for tool "
+                                              + tool->def.name + ": " + *why)
+                             .to_json(ctx.protocol_version()));
+      auto res = tool->def.handler(ctx, args.get_object());
+      if (!res)
+        return std::move(res.error());
+      if (tool->output && !res->is_error) {
+        auto internal = [&](std::string why) {
+          return make_server_error(
+            static_cast<int64_t>(error_code::internal_error),
+            "tool " + tool->def.name + " " + std::move(why));
+        };
+        if (!res->structured_content)
+          return internal("declares an outputSchema but returned no "
+                          "structuredContent");
+        if (auto why = tool->output->validate(*res->structured_content))
+          return internal("returned structuredContent that does not match "
+                          "its outputSchema: "
+                          + *why);
+      }
+      return json::value(std::move(*res).to_json(ctx.protocol_version()));
+    });
+}
+
+caf::expected<json::value> contents_result(caf::expected<resource_contents> x) {
+  if (!x)
+    return std::move(x.error());
+  json::array contents;
+  contents.reserve(x->size());
+  for (auto& item : *x)
+    contents.emplace_back(std::move(item));
+  return json::value(json::object{{"contents", std::move(contents)}});
+}
+
+bool resource_exists(const catalog& cat, std::string_view uri) {
+  return cat.resources.find(uri) != nullptr
+         || cat.match_template(uri).first != nullptr;
+}
+
+void on_read_resource(session_actor* self, const batch_ptr& batch,
+                      const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto uri = string_param(params, "uri");
+  if (uri == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "resources/read needs params with a \"uri\" string");
+    return;
+  }
+  std::string target{*uri};
+  if (auto res = st.snapshot->resources.get(target)) {
+    run_request(self, batch, id, methods::resources_read, params,
+                res->def.exec,
+                [res, target](request_context& ctx) {
+                  return contents_result(res->def.handler(ctx, target));
+                });
+    return;
+  }
+  auto [entry, vars] = st.snapshot->match_template(target);
+  if (entry == nullptr) {
+    reply_not_found(self, batch, id, target);
+    return;
+  }
+  auto tmpl = st.snapshot->templates.get(entry->def.uri_template);
+  run_request(self, batch, id, methods::resources_read, params,
+              tmpl->def.exec,
+              [tmpl, target, vars = std::move(vars)](request_context& ctx) {
+                return contents_result(tmpl->def.handler(ctx, target, vars));
+              });
+}
+
+void on_subscription(session_actor* self, const batch_ptr& batch,
+                     const request_id& id, std::string_view method,
+                     const json::value* params) {
+  auto& st = self->state;
+  auto uri = string_param(params, "uri");
+  if (uri == nullptr) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                std::string{method} + " needs params with a \"uri\" string");
+    return;
+  }
+  std::string key{*uri};
+  if (method == methods::resources_unsubscribe) {
+    st.subscriptions.erase(key);
+    reply(self, batch, id, json::object{});
+    return;
+  }
+  if (!resource_exists(*st.snapshot, key)) {
+    reply_not_found(self, batch, id, key);
+    return;
+  }
+  if (st.subscriptions.count(key) == 0
+      && st.subscriptions.size() >= st.settings->options.max_subscriptions) {
+    reply_error(self, batch, id, error_code::invalid_request,
+                "too many resource subscriptions (limit "
+                  + std::to_string(st.settings->options.max_subscriptions)
+                  + ")");
+    return;
+  }
+  st.subscriptions.insert(std::move(key));
+  reply(self, batch, id, json::object{});
+}
+
+/// Reads `{name: string}` arguments; fails naming the first bad one.
+std::optional<std::string> read_string_map(const json::value* x,
+                                           prompt_arguments& out) {
+  if (x == nullptr || x->is_null())
+    return std::nullopt;
+  if (!x->is_object())
+    return "arguments must be an object of strings";
+  for (auto& kvp : x->get_object()) {
+    if (!kvp.value().is_string())
+      return "argument \"" + std::string{kvp.key()} + "\" must be a string";
+    out.emplace(std::string{kvp.key()}, std::string{kvp.value().get_string()});
+  }
+  return std::nullopt;
+}
+
+void on_get_prompt(session_actor* self, const batch_ptr& batch,
+                   const request_id& id, const json::value* params) {
+  auto entry = named_entry(self, batch, id, params, methods::prompts_get,
+                           "prompt", self->state.snapshot->prompts);
+  if (!entry)
+    return;
+  prompt_arguments args;
+  if (auto why = read_string_map(params->get_object().if_contains("arguments"),
+                                 args)) {
+    reply_error(self, batch, id, error_code::invalid_params, *why);
+    return;
+  }
+  for (auto& arg : entry->def.arguments)
+    if (arg.required && args.count(arg.name) == 0) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "Missing required argument \"" + arg.name + "\" of prompt "
+                    + entry->def.name);
+      return;
+    }
+  run_request(self, batch, id, methods::prompts_get, params, entry->def.exec,
+              [entry, args = std::move(args)](request_context& ctx)
+                -> caf::expected<json::value> {
+                auto res = entry->def.handler(ctx, args);
+                if (!res)
+                  return std::move(res.error());
+                return json::value(res->to_json(ctx.protocol_version()));
+              });
+}
+
+void on_complete(session_actor* self, const batch_ptr& batch,
+                 const request_id& id, const json::value* params) {
+  auto& st = self->state;
+  auto obj = params_object(params);
+  auto ref = obj ? obj->if_contains("ref") : nullptr;
+  auto arg = obj ? obj->if_contains("argument") : nullptr;
+  auto ref_type = ref && ref->is_object() ? ref->get_object().if_contains("type")
+                                          : nullptr;
+  auto arg_name = arg && arg->is_object() ? arg->get_object().if_contains("name")
+                                          : nullptr;
+  auto arg_value = arg && arg->is_object()
+                     ? arg->get_object().if_contains("value")
+                     : nullptr;
+  if (ref_type == nullptr || !ref_type->is_string() || arg_name == nullptr
+      || !arg_name->is_string() || arg_value == nullptr
+      || !arg_value->is_string()) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "completion/complete needs a ref with a type and an argument "
+                "with a name and a value");
+    return;
+  }
+  completion_request req;
+  req.argument = std::string{arg_name->get_string()};
+  req.value = std::string{arg_value->get_string()};
+  if (auto ctx = obj->if_contains("context"); ctx && ctx->is_object())
+    if (auto why = read_string_map(ctx->get_object().if_contains("arguments"),
+                                   req.context)) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "context " + *why);
+      return;
+    }
+  completion_handler handler;
+  auto execution_of = execution::pooled;
+  auto& kind = ref_type->get_string();
+  auto& ref_obj = ref->get_object();
+  if (kind == "ref/prompt") {
+    auto name = ref_obj.if_contains("name");
+    auto entry = name && name->is_string()
+                   ? st.snapshot->prompts.get(name->get_string())
+                   : nullptr;
+    if (!entry) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "Unknown prompt in completion ref");
+      return;
+    }
+    for (auto& a : entry->def.arguments)
+      if (a.name == req.argument)
+        handler = a.complete;
+    execution_of = entry->def.exec;
+  } else if (kind == "ref/resource") {
+    auto uri = ref_obj.if_contains("uri");
+    if (uri == nullptr || !uri->is_string()) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "completion ref/resource needs a uri");
+      return;
+    }
+    auto entry = st.snapshot->templates.get(uri->get_string());
+    if (entry) {
+      if (auto i = entry->def.completions.find(req.argument);
+          i != entry->def.completions.end())
+        handler = i->second;
+      execution_of = entry->def.exec;
+    } else if (st.snapshot->resources.find(uri->get_string()) == nullptr) {
+      reply_error(self, batch, id, error_code::invalid_params,
+                  "Unknown resource template in completion ref: "
+                    + std::string{uri->get_string()});
+      return;
+    }
+  } else {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "Unknown completion ref type: " + std::string{kind});
+    return;
+  }
+  if (!handler) {
+    reply(self, batch, id, completion_result{}.to_json());
+    return;
+  }
+  run_request(self, batch, id, methods::completion_complete, params,
+              execution_of,
+              [handler, req = std::move(req)](request_context&)
+                -> caf::expected<json::value> {
+                return json::value(handler(req).to_json());
+              });
+}
+
+void on_set_level(session_actor* self, const batch_ptr& batch,
+                  const request_id& id, const json::value* params) {
+  auto level = string_param(params, "level");
+  auto parsed = level ? protocol::parse_log_level(*level) : std::nullopt;
+  if (!parsed) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "logging/setLevel needs a level of debug, info, notice, "
+                "warning, error, critical, alert or emergency");
+    return;
+  }
+  self->state.link->log_level = static_cast<uint8_t>(*parsed);
+  reply(self, batch, id, json::object{});
+}
+
+/// Returns why the session does not offer `method`, or nothing if it does
+/// (or the method is unknown).
+const char* missing_capability(const session_state& st, std::string_view method) {
+  auto& caps = st.declared;
+  if (method.substr(0, 6) == "tools/" && !caps.tools)
+    return "tools";
+  if ((method == methods::resources_subscribe
+       || method == methods::resources_unsubscribe)
+      && !caps.resources_subscribe)
+    return "resources.subscribe";
+  if (method.substr(0, 10) == "resources/" && !caps.resources)
+    return "resources";
+  if (method.substr(0, 8) == "prompts/" && !caps.prompts)
+    return "prompts";
+  if (method == methods::completion_complete && !caps.completions)
+    return "completions";
+  if (method == methods::logging_set_level && !caps.logging)
+    return "logging";
+  return nullptr;
+}
+
+void on_request(session_actor* self, const batch_ptr& batch,
+                const protocol::incoming_message& in) {
+  auto& st = self->state;
+  ++st.stats.requests;
+  auto& id = *in.id;
+  auto method = in.method;
+  if (st.stage == phase::awaiting_initialize) {
+    if (method == methods::initialize)
+      on_initialize(self, batch, id, in.params);
+    else if (method == methods::ping)
+      reply(self, batch, id, json::object{});
+    else
+      reply_error(self, batch, id, error_code::invalid_request,
+                  "the session is not initialized: send initialize first");
+    return;
+  }
+  if (st.stage != phase::ready)
+    return;
+  if (method == methods::initialize) {
+    reply_error(self, batch, id, error_code::invalid_request,
+                batch ? "initialize must not be part of a batch"
+                      : "initialize may be sent only once per session");
+    return;
+  }
+  if (in_use(st, id)) {
+    reply_error(self, batch, id, error_code::invalid_request,
+                "request id " + id.to_json_text()
+                  + " is already used by a request in progress");
+    return;
+  }
+  if (auto capability = missing_capability(st, method)) {
+    reply_error(self, batch, id, error_code::method_not_found,
+                "Method not found: " + std::string{method}
+                  + " (the server does not declare \"" + capability + "\")");
+    return;
+  }
+  if (in.params != nullptr && !in.params->is_object()) {
+    reply_error(self, batch, id, error_code::invalid_params,
+                "params must be an object");
+    return;
+  }
+  auto& cat = *st.snapshot;
+  if (method == methods::ping)
+    reply(self, batch, id, json::object{});
+  else if (method == methods::tools_call)
+    on_call_tool(self, batch, id, in.params);
+  else if (method == methods::tools_list)
+    list_page(self, batch, id, in.params, "tools", "tools", cat.tools);
+  else if (method == methods::resources_read)
+    on_read_resource(self, batch, id, in.params);
+  else if (method == methods::resources_list)
+    list_page(self, batch, id, in.params, "resources", "resources",
+              cat.resources);
+  else if (method == methods::resources_templates_list)
+    list_page(self, batch, id, in.params, "templates", "resourceTemplates",
+              cat.templates);
+  else if (method == methods::resources_subscribe
+           || method == methods::resources_unsubscribe)
+    on_subscription(self, batch, id, method, in.params);
+  else if (method == methods::prompts_list)
+    list_page(self, batch, id, in.params, "prompts", "prompts", cat.prompts);
+  else if (method == methods::prompts_get)
+    on_get_prompt(self, batch, id, in.params);
+  else if (method == methods::completion_complete)
+    on_complete(self, batch, id, in.params);
+  else if (method == methods::logging_set_level)
+    on_set_level(self, batch, id, in.params);
+  else
+    reply_error(self, batch, id, error_code::method_not_found,
+                "Method not found: " + std::string{method});
+}
+
+} // namespace mcp::detail::session_impl
