@@ -2,7 +2,7 @@
 // sequential tools/call over keep-alive, 64 sessions calling at once, a
 // progress burst over one SSE stream to a subscriber actor, and (with
 // --server-pid) the server's resident memory per idle session.
-//   usage: http_bench [--quick] [--server-pid PID] [--idle N] URL
+//   usage: http_bench [--quick] [--idle-only --server-pid PID [--idle N]] URL
 // Prints one line per figure: "name value unit".
 
 #include <chrono>
@@ -147,12 +147,15 @@ int open_idle_sessions(const std::string& url, int n) {
 
 int main(int argc, char** argv) {
   bool quick = false;
+  bool idle_only = false;
   long server_pid = 0;
   int idle = 10000;
   std::string url;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0)
       quick = true;
+    else if (std::strcmp(argv[i], "--idle-only") == 0)
+      idle_only = true;
     else if (std::strcmp(argv[i], "--server-pid") == 0 && i + 1 < argc)
       server_pid = std::atol(argv[++i]);
     else if (std::strcmp(argv[i], "--idle") == 0 && i + 1 < argc)
@@ -166,6 +169,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   int scale = quick ? 10 : 1;
+  if (idle_only) {
+    // -- memory per idle session (leaves the server full of sessions) -----
+    auto before = rss_kib(server_pid);
+    auto opened = open_idle_sessions(url, idle / scale);
+    auto after = rss_kib(server_pid);
+    if (opened == 0 || server_pid <= 0)
+      return 1;
+    report("http_idle_session_memory",
+           static_cast<double>(after - before) / opened, "KiB/session");
+    return 0;
+  }
   mcp::system_config cfg;
   caf::actor_system sys{cfg};
   auto client = connect(sys, url);
@@ -232,15 +246,5 @@ int main(int argc, char** argv) {
            "notifications");
   }
   api.stop();
-
-  // -- memory per idle session ----------------------------------------------
-  if (server_pid > 0) {
-    auto before = rss_kib(server_pid);
-    auto opened = open_idle_sessions(url, idle / scale);
-    auto after = rss_kib(server_pid);
-    if (opened > 0)
-      report("http_idle_session_memory",
-             static_cast<double>(after - before) / opened, "KiB/session");
-  }
   return 0;
 }

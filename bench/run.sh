@@ -98,17 +98,19 @@ http_measure() {
   local name=$1 client=$2
   echo "== $name"
   case $client in
-    caf) build-bench/bench/http_bench "${opts[@]}" ${3:+--server-pid $3} "$url" ;;
-    ts1) node bench/ts_http_bench.mjs v1 "${opts[@]}" "$url" ;;
-    ts2) "$node22" bench/ts_http_bench.mjs v2 "${opts[@]}" "$url" ;;
+    caf) build-bench/bench/http_bench "${opts[@]}" "$url" ;;
+    idle) build-bench/bench/http_bench "${opts[@]}" --idle-only --server-pid "$3" "$url" ;;
+    ts1) NODE_NO_WARNINGS=1 node bench/ts_http_bench.mjs v1 "${opts[@]}" "$url" ;;
+    ts2) NODE_NO_WARNINGS=1 "$node22" bench/ts_http_bench.mjs v2 "${opts[@]}" "$url" ;;
   esac | tee "$out/$name"
 }
 echo "== http-floor"
 build-bench/bench/http_floor 20000 | tee "$out/http-floor"
 http_server build-bench/bench/caf_bench_server
-http_measure http-caf-client-caf-server caf "$pid"
+http_measure http-caf-client-caf-server caf
 http_measure http-ts1-client-caf-server ts1
 http_measure http-ts2-client-caf-server ts2
+http_measure http-caf-server-idle idle "$pid"
 kill "$pid"
 http_server node bench/ts_bench_server.mjs
 http_measure http-caf-client-ts-server caf
@@ -119,6 +121,8 @@ ratio http-caf-client-caf-server http-ts1-client-ts-server
 ratio http-caf-client-caf-server http-ts2-client-ts-server
 ratio http-ts1-client-caf-server http-ts1-client-ts-server
 ratio http-caf-client-caf-server http-caf-client-ts-server
+awk 'NR==FNR { caf = $2; next } { printf "%-28s %8.1fx less memory per idle session (%.1f vs %.1f KiB)\n", "caf vs ts server", $2 / caf, caf, $2 }' \
+  "$out/http-caf-server-idle" "$out/http-ts-server-idle"
 floor=$(awk '{print $2}' "$out/http-floor")
 awk -v floor="$floor" '$1 == "http_sequential_calls" {
   printf "%-28s %8.1f%% of the HTTP floor (%s round trips/s)\n", "caf sequential", 100 * $2 / floor, floor }' \
