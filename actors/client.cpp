@@ -86,6 +86,12 @@ caf::behavior client(Self* self, client_config cfg) {
     [&st](transports::transport_closed& x) {
       st.on_disconnect(std::move(x.description));
     },
+    [&st](transports::session_expired_atom) {
+      // A new session on the same transport; requests in flight stay
+      // pending (the transport sends them again), new ones wait for it.
+      if (st.phase == stage::ready)
+        st.start_handshake();
+    },
     [self, &st](transport_atom, caf::actor& transport) {
       if (st.phase == stage::closed) {
         self->send(transport, transports::close_atom::value);

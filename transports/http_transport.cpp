@@ -57,6 +57,8 @@ struct exchange {
   std::string last_event_id;
   /// Resumptions so far of this request's stream.
   size_t resumptions = 0;
+  /// Whether it went out with a session id.
+  bool in_session = false;
 };
 
 struct connection {
@@ -94,6 +96,13 @@ struct state {
   std::string post_target;
   /// Messages waiting for the `endpoint` event.
   std::deque<exchange> held;
+  /// Requests the server refused with 404 for a session it forgot, sent
+  /// again once the owner's new handshake is done.
+  std::deque<exchange> replay;
+  /// Whether the owner is running a new handshake after a 404.
+  bool renewing = false;
+  /// Whether a session was renewed already (it happens once per transport).
+  bool renewed = false;
   bool get_open = false;
   bool get_refused = false;
   /// The server's `retry`, in milliseconds, once it sent one.
@@ -237,7 +246,8 @@ void send_request(broker_t* self, connection& c) {
   } else if (verb == http::verb::get) {
     req.set(http::field::accept, "text/event-stream");
   }
-  if (!st.session_id.empty())
+  ex.in_session = !st.session_id.empty();
+  if (ex.in_session)
     req.set("Mcp-Session-Id", st.session_id);
   if (!st.protocol_version.empty())
     req.set("MCP-Protocol-Version", st.protocol_version);
@@ -430,7 +440,26 @@ void on_done(broker_t* self, connection& c) {
           "HTTP " + std::to_string(c.status) + " " + std::string{res.reason()}
             + (excerpt.empty() ? "" : ": " + excerpt),
           c.status));
-        if (c.status == 404 && !st.session_id.empty()) {
+        if (c.status == 404 && c.ex.in_session) {
+          st.batch.pop_back();
+          if (!st.renewed && c.ex.what == purpose::request) {
+            // The server forgot the session: the owner starts a new one and
+            // this request goes again in it.
+            st.renewed = st.renewing = true;
+            st.session_id.clear();
+            st.protocol_version.clear();
+            st.replay.push_back(std::move(c.ex));
+            caf::anon_send(st.owner, session_expired_atom::value);
+            break;
+          }
+          if (st.renewing && c.ex.what == purpose::request) {
+            st.replay.push_back(std::move(c.ex));
+            break;
+          }
+          st.batch.push_back(error_for(c.ex.id, -32000,
+                                       "the server ended the session (HTTP "
+                                       "404)",
+                                       404));
           flush_batch(self);
           finish(self, "the server ended the session (HTTP 404)");
           return;
@@ -558,6 +587,15 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
     [=](protocol_version_atom, std::string& version) {
       auto& st = self->state;
       st.protocol_version = std::move(version);
+      if (st.renewing) {
+        st.renewing = false;
+        st.get_open = st.get_refused = false;
+        while (!st.replay.empty()) {
+          auto ex = std::move(st.replay.front());
+          st.replay.pop_front();
+          start(self, std::move(ex));
+        }
+      }
       if (!st.legacy && st.cfg.open_get_stream && !st.get_open
           && !st.get_refused) {
         st.get_open = true;

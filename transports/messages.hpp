@@ -31,6 +31,13 @@ using close_atom = caf::atom_constant<caf::atom("mcp_close")>;
 /// Asks a transport for its `transport_stats`: `(stats_atom)`.
 using stats_atom = caf::atom_constant<caf::atom("mcp_stats")>;
 
+/// Tells the owner that the server no longer knows the session (Streamable
+/// HTTP's 404): the owner runs its handshake again on the same transport,
+/// which sends the requests that were in flight again once the owner's next
+/// `protocol_version_atom` says the new session is ready. Sent at most once
+/// per session the transport opened. `(session_expired_atom)`.
+using session_expired_atom = caf::atom_constant<caf::atom("mcp_sexp")>;
+
 /// Tells a transport the protocol revision its owner negotiated:
 /// `(protocol_version_atom, std::string)`. Transports that put it on the
 /// wire (HTTP's `MCP-Protocol-Version` header) use it from then on; others

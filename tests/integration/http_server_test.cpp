@@ -21,6 +21,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
+#include "actors/blocking_client.hpp"
+#include "actors/http_client.hpp"
 #include "actors/http_server.hpp"
 #include "actors/request_context.hpp"
 #include "actors/server.hpp"
@@ -432,6 +434,31 @@ CAF_TEST(idle sessions expire) {
   std::this_thread::sleep_for(600ms);
   CAF_CHECK_EQUAL(
     f.post(id, R"({"jsonrpc":"2.0","id":3,"method":"ping"})").status, 404u);
+}
+
+CAF_TEST(a client whose session expired starts a new one transparently) {
+  auto opts = fixture::defaults();
+  opts.session_idle_timeout = 200ms;
+  fixture f{opts};
+  mcp::transports::http_transport_config t;
+  t.url = "http://127.0.0.1:" + std::to_string(f.port) + "/mcp";
+  t.open_get_stream = false;
+  mcp::client_config cfg;
+  cfg.log_bad_input = false;
+  auto client = mcp::spawn_http_client(f.sys, t, cfg);
+  CAF_REQUIRE(static_cast<bool>(client));
+  mcp::blocking_client api{f.sys, *client};
+  CAF_REQUIRE(static_cast<bool>(api.info()));
+  CAF_CHECK(static_cast<bool>(api.ping()));
+  std::this_thread::sleep_for(700ms);
+  // The server forgot the session; the call goes out again in a new one.
+  auto res = api.call_tool("echo", json::object{{"x", 1}});
+  CAF_CHECK(static_cast<bool>(res));
+  auto st = api.stats();
+  CAF_REQUIRE(static_cast<bool>(st));
+  CAF_CHECK_EQUAL(st->reconnects, 1u);
+  CAF_CHECK_EQUAL(st->errors, 0u);
+  api.stop();
 }
 
 CAF_TEST(connections past the limit are refused and the rest served) {
