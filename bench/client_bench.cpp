@@ -25,29 +25,15 @@
 #include "actors/progress.hpp"
 #include "actors/requests.hpp"
 #include "actors/system_config.hpp"
+#include "bench/measure.hpp"
 
 namespace json = boost::json;
-using clock_type = std::chrono::steady_clock;
+using bench::clock_type;
+using bench::report;
+using bench::rss_kib;
+using bench::seconds_since;
 
 namespace {
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-long rss_kib() {
-  std::ifstream in{"/proc/self/status"};
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::atol(line.c_str() + 6);
-  return 0;
-}
-
-void report(const char* name, double value, const char* unit) {
-  std::printf("%-28s %12.1f %s\n", name, value, unit);
-  std::fflush(stdout);
-}
 
 caf::actor start(caf::actor_system& sys,
                  const mcp::transports::stdio_transport_config& server) {

@@ -31,32 +31,18 @@
 #include "actors/progress.hpp"
 #include "actors/requests.hpp"
 #include "actors/system_config.hpp"
+#include "bench/measure.hpp"
 
 namespace json = boost::json;
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using clock_type = std::chrono::steady_clock;
+using bench::clock_type;
+using bench::report;
+using bench::rss_kib;
+using bench::seconds_since;
 
 namespace {
-
-double seconds_since(clock_type::time_point t0) {
-  return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-void report(const char* name, double value, const char* unit) {
-  std::printf("%-28s %12.1f %s\n", name, value, unit);
-  std::fflush(stdout);
-}
-
-long rss_kib(long pid) {
-  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::atol(line.c_str() + 6);
-  return 0;
-}
 
 caf::actor connect(caf::actor_system& sys, const std::string& url) {
   mcp::transports::http_transport_config t;
@@ -171,9 +157,9 @@ int main(int argc, char** argv) {
   int scale = quick ? 10 : 1;
   if (idle_only) {
     // -- memory per idle session (leaves the server full of sessions) -----
-    auto before = rss_kib(server_pid);
+    auto before = rss_kib(std::to_string(server_pid));
     auto opened = open_idle_sessions(url, idle / scale);
-    auto after = rss_kib(server_pid);
+    auto after = rss_kib(std::to_string(server_pid));
     if (opened == 0 || server_pid <= 0)
       return 1;
     report("http_idle_session_memory",
