@@ -9,6 +9,10 @@
 #            ts_bench_server.mjs: the same tools)
 #   pairs    caf-mcp client + caf-mcp server vs TypeScript client +
 #            TypeScript server
+#   floors   the physical floor of a sequential call, in C: a socket-pair
+#            line ping-pong (stdio_floor) and a keep-alive HTTP echo
+#            (http_floor); each caf-mcp sequential figure is also given as a
+#            fraction of its floor
 #   alone    each server under pipelined calls from a client that costs
 #            ~nothing (server_load.py)
 #   http     Streamable HTTP: the caf-mcp client and the TypeScript clients
@@ -28,6 +32,7 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCAF_MCP_BUILD_BENCHMARKS=
   -DCAF_MCP_BUILD_TESTS=OFF -DCAF_MCP_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build-bench -j "$(nproc)" \
   --target client_bench bench_server caf_bench_server http_bench http_floor \
+  stdio_floor \
   >/dev/null
 
 out=$(mktemp -d)
@@ -58,6 +63,8 @@ ratio() {
 }
 
 opts=("$@")
+echo "== stdio-floor"
+build-bench/bench/stdio_floor 50000 | tee "$out/stdio-floor"
 echo "TypeScript SDK $(node -p 'require("./node_modules/@modelcontextprotocol/sdk/package.json").version') on node $(node --version)"
 measure caf-client-c-server caf "${c_server[@]}"
 measure ts-client-c-server ts "${c_server[@]}"
@@ -69,6 +76,12 @@ ratio caf-client-c-server ts-client-c-server
 ratio ts-client-caf-server ts-client-ts-server
 ratio caf-client-caf-server caf-client-ts-server
 ratio caf-client-caf-server ts-client-ts-server
+stdio_floor=$(awk '{print $2}' "$out/stdio-floor")
+for name in caf-client-c-server caf-client-caf-server; do
+  awk -v floor="$stdio_floor" -v name="$name" '$1 == "sequential_calls" {
+    printf "%-28s %8.1f%% of the stdio floor (%s round trips/s)\n", name, 100 * $2 / floor, floor }' \
+    "$out/$name"
+done
 load_calls=100000
 [ "${1:-}" = --quick ] && load_calls=10000
 for name in caf ts; do

@@ -4,6 +4,7 @@
 #define CAF_SUITE integration.http_server
 #include <caf/test/unit_test.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
@@ -19,11 +20,15 @@
 #include <boost/json/serialize.hpp>
 
 #include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include "actors/blocking_client.hpp"
 #include "actors/http_client.hpp"
 #include "actors/http_server.hpp"
+#include "actors/requests.hpp"
+#include "actors/atoms.hpp"
+#include "actors/error.hpp"
 #include "actors/request_context.hpp"
 #include "actors/server.hpp"
 #include "actors/system_config.hpp"
@@ -65,6 +70,12 @@ struct reply {
 };
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
+
+/// How often the "sleepy" tool's wait ended early (cancelled).
+std::atomic<int>& sleepers_stopped() {
+  static std::atomic<int> res{0};
+  return res;
+}
 
 mcp::server_definition test_definition() {
   mcp::server_definition def{"http-test", "1.0"};
@@ -111,6 +122,16 @@ mcp::server_definition test_definition() {
     return mcp::tool_result::text("flooded");
   };
   def.add(flood);
+  mcp::tool sleepy = echo;
+  sleepy.name = "sleepy";
+  sleepy.exec = mcp::execution::dedicated;
+  sleepy.handler = [](mcp::request_context& ctx, const json::object&)
+    -> caf::expected<mcp::tool_result> {
+    if (!ctx.sleep_for(10s))
+      ++sleepers_stopped();
+    return mcp::tool_result::text("woke");
+  };
+  def.add(sleepy);
   return def;
 }
 
@@ -459,6 +480,98 @@ CAF_TEST(a client whose session expired starts a new one transparently) {
   CAF_CHECK_EQUAL(st->reconnects, 1u);
   CAF_CHECK_EQUAL(st->errors, 0u);
   api.stop();
+}
+
+CAF_TEST(the client over http times out and cancels as over stdio) {
+  fixture f;
+  mcp::transports::http_transport_config t;
+  t.url = "http://127.0.0.1:" + std::to_string(f.port) + "/mcp";
+  mcp::client_config cfg;
+  cfg.log_bad_input = false;
+  auto client = mcp::spawn_http_client(f.sys, t, cfg);
+  CAF_REQUIRE(static_cast<bool>(client));
+  mcp::blocking_client api{f.sys, *client};
+  CAF_REQUIRE(static_cast<bool>(api.info()));
+  auto before = sleepers_stopped().load();
+  mcp::request_options opts;
+  opts.timeout = 200ms;
+  auto late = api.call_tool("sleepy", json::object{}, opts);
+  CAF_REQUIRE(!late);
+  CAF_CHECK(mcp::is(late.error(), mcp::errc::timeout));
+  // The server was told (notifications/cancelled): the handler stops.
+  for (int i = 0; i < 300 && sleepers_stopped() == before; ++i)
+    std::this_thread::sleep_for(10ms);
+  CAF_CHECK_EQUAL(sleepers_stopped().load(), before + 1);
+  caf::scoped_actor self{f.sys};
+  mcp::request_options keyed;
+  keyed.cancel_key = "mine";
+  self->send(*client, mcp::requests::call_tool("sleepy", json::object{},
+                                               keyed));
+  std::this_thread::sleep_for(100ms);
+  self->send(*client, mcp::cancel_atom::value, std::string{"mine"});
+  self->receive(
+    [&](caf::error& err) { CAF_CHECK(mcp::is(err, mcp::errc::cancelled)); },
+    [&](json::value&) { CAF_FAIL("the call was not cancelled"); },
+    caf::after(5s) >> [] { CAF_FAIL("no answer"); });
+  for (int i = 0; i < 300 && sleepers_stopped() == before + 1; ++i)
+    std::this_thread::sleep_for(10ms);
+  CAF_CHECK_EQUAL(sleepers_stopped().load(), before + 2);
+  CAF_CHECK(static_cast<bool>(api.ping()));
+  api.stop();
+}
+
+namespace {
+
+/// A bare HTTP endpoint that records the Authorization header of each
+/// request and answers initialize and notifications.
+struct header_probe : mcp::transports::http_handler {
+  std::vector<std::string> seen;
+
+  void on_request(std::shared_ptr<mcp::transports::http_exchange> ex) override {
+    auto& req = ex->request();
+    seen.emplace_back(req.header("Authorization"));
+    if (req.method != "POST") {
+      ex->respond(405, {}, {});
+      return;
+    }
+    auto msg = json::parse(req.body);
+    if (!msg.as_object().contains("id")) {
+      ex->respond(202, {}, {});
+      return;
+    }
+    json::object result{{"protocolVersion", "2025-11-25"},
+                        {"capabilities", json::object{}},
+                        {"serverInfo", json::object{{"name", "probe"},
+                                                    {"version", "1"}}}};
+    json::object res{{"jsonrpc", "2.0"},
+                     {"id", msg.at("id")},
+                     {"result", std::move(result)}};
+    ex->respond(200, {{"Content-Type", "application/json"}},
+                json::serialize(res));
+  }
+};
+
+} // namespace
+
+CAF_TEST(custom headers go with every request) {
+  mcp::system_config cfg;
+  caf::actor_system sys{cfg};
+  auto probe = std::make_shared<header_probe>();
+  auto listener = mcp::transports::http_listener::start({}, probe);
+  CAF_REQUIRE(static_cast<bool>(listener));
+  mcp::transports::http_transport_config t;
+  t.url = "http://127.0.0.1:" + std::to_string((*listener)->port()) + "/mcp";
+  t.headers = {{"Authorization", "Bearer t0ken"}};
+  auto client = mcp::spawn_http_client(sys, t);
+  CAF_REQUIRE(static_cast<bool>(client));
+  mcp::blocking_client api{sys, *client};
+  CAF_REQUIRE(static_cast<bool>(api.info()));
+  api.stop();
+  (*listener)->stop();
+  // initialize, initialized, the GET stream: each with the header.
+  CAF_REQUIRE_GREATER_OR_EQUAL(probe->seen.size(), 2u);
+  for (auto& x : probe->seen)
+    CAF_CHECK_EQUAL(x, "Bearer t0ken");
 }
 
 CAF_TEST(connections past the limit are refused and the rest served) {
