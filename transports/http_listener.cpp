@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 #include <unordered_set>
 
@@ -17,6 +16,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+
+#include "transports/detail/serialize_http.hpp"
 
 
 namespace mcp::transports {
@@ -211,10 +212,10 @@ public:
     res.body() = std::move(body);
     res.keep_alive(keep_alive_);
     res.prepare_payload();
-    std::ostringstream os;
-    os << res;
+    std::string text;
+    detail::append_http(text, res);
     state_ = exchange_state::done;
-    queue(os.str());
+    queue(std::move(text));
     next();
   }
 
@@ -227,10 +228,10 @@ public:
       res.set(k, v);
     res.keep_alive(keep_alive_);
     res.chunked(true);
-    std::ostringstream os;
-    os << res.base();
+    std::string text;
+    detail::append_http(text, res, true);
     state_ = exchange_state::streaming;
-    queue(os.str());
+    queue(std::move(text));
   }
 
   bool write(std::string_view bytes) override {

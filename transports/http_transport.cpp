@@ -4,7 +4,6 @@
 #include <deque>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +19,7 @@
 
 #include "protocol/json_text.hpp"
 #include "protocol/sse.hpp"
+#include "transports/detail/serialize_http.hpp"
 #include "transports/messages.hpp"
 
 namespace mcp::transports {
@@ -254,9 +254,8 @@ void send_request(broker_t* self, connection& c) {
   if (!ex.last_event_id.empty())
     req.set("Last-Event-ID", ex.last_event_id);
   req.prepare_payload();
-  std::ostringstream os;
-  os << req;
-  auto text = os.str();
+  std::string text;
+  detail::append_http(text, req);
   auto& buf = self->wr_buf(c.hdl);
   buf.insert(buf.end(), text.begin(), text.end());
   self->flush(c.hdl);
