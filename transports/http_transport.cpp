@@ -697,6 +697,9 @@ caf::expected<caf::actor> spawn_http_transport(caf::actor_system& sys,
     return caf::make_error(caf::sec::invalid_argument,
                            "only http:// URLs are supported: " + cfg.url);
   auto host = std::string{url->host_address()};
+  // Loopback by definition (RFC 6761), whatever the resolver knows.
+  if (host == "localhost")
+    host = "127.0.0.1";
   uint16_t port = url->has_port() ? url->port_number() : 80;
   auto target = std::string{url->encoded_target()};
   if (target.empty())

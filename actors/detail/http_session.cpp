@@ -297,7 +297,8 @@ void http_session::finish_initialize(stream& s, const std::string& text) {
   s.initialize = false;
   boost::system::error_code ec;
   auto msg = json::parse(text, ec);
-  auto result = ec ? nullptr : msg.as_object().if_contains("result");
+  auto obj = ec ? nullptr : msg.if_object();
+  auto result = obj ? obj->if_contains("result") : nullptr;
   auto version = result && result->is_object()
                    ? result->as_object().if_contains("protocolVersion")
                    : nullptr;

@@ -520,6 +520,43 @@ CAF_TEST(the client over http times out and cancels as over stdio) {
   api.stop();
 }
 
+CAF_TEST(a supervised client restarts when its http server comes back) {
+  auto opts = fixture::defaults();
+  auto f = std::make_unique<fixture>(opts);
+  auto port = f->port;
+  mcp::transports::http_transport_config t;
+  t.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  mcp::client_config cfg;
+  cfg.log_bad_input = false;
+  mcp::system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  auto client = mcp::spawn_http_client(
+    sys, t, cfg,
+    mcp::restart_policy::with_backoff(20, std::chrono::milliseconds(50),
+                                      std::chrono::milliseconds(200)));
+  CAF_REQUIRE(static_cast<bool>(client));
+  mcp::blocking_client api{sys, *client};
+  CAF_REQUIRE(static_cast<bool>(api.info()));
+  CAF_CHECK(static_cast<bool>(api.ping()));
+  // The server goes away (its GET stream breaks) and comes back on the same
+  // port; the supervisor starts a new transport and session.
+  f.reset();
+  opts.listener.port = port;
+  std::this_thread::sleep_for(300ms);
+  f = std::make_unique<fixture>(opts);
+  bool answered = false;
+  for (int i = 0; i < 100 && !answered; ++i) {
+    answered = static_cast<bool>(api.ping());
+    if (!answered)
+      std::this_thread::sleep_for(50ms);
+  }
+  CAF_CHECK(answered);
+  auto st = api.stats();
+  CAF_REQUIRE(static_cast<bool>(st));
+  CAF_CHECK_GREATER_OR_EQUAL(st->reconnects, 1u);
+  api.stop();
+}
+
 namespace {
 
 /// A bare HTTP endpoint that records the Authorization header of each
@@ -566,9 +603,11 @@ CAF_TEST(custom headers go with every request) {
   CAF_REQUIRE(static_cast<bool>(client));
   mcp::blocking_client api{sys, *client};
   CAF_REQUIRE(static_cast<bool>(api.info()));
+  CAF_CHECK(static_cast<bool>(api.ping()));
   api.stop();
   (*listener)->stop();
-  // initialize, initialized, the GET stream: each with the header.
+  // initialize and ping, and what else went out (initialized, the GET
+  // stream): each with the header.
   CAF_REQUIRE_GREATER_OR_EQUAL(probe->seen.size(), 2u);
   for (auto& x : probe->seen)
     CAF_CHECK_EQUAL(x, "Bearer t0ken");
