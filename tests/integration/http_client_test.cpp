@@ -76,7 +76,9 @@ struct fixture : mcp::test::client_fixture {
 
   void run_everything(std::string mode = "streamableHttp") {
     mcp::transports::child_process_spec spec;
-    spec.command = "node";
+    // Its HTTP modes need Node.js 19 or later (Debian 12 has 18): the
+    // pinned Node.js 22.
+    spec.command = std::string{CAF_MCP_SOURCE_DIR} + "/node_modules/.bin/node";
     spec.args = {std::string{CAF_MCP_SOURCE_DIR}
                    + "/node_modules/@modelcontextprotocol/server-everything/"
                      "dist/index.js",
