@@ -6,7 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -97,7 +97,10 @@ struct http_listener::impl
   uint16_t port = 0;
   bool loopback = true;
   std::vector<std::string> hosts;
-  std::unordered_set<connection*> connections;
+  /// Open connections; guarded by `conn_mtx` (a session may release its
+  /// last reference to one on another thread once the listener stopped).
+  std::mutex conn_mtx;
+  std::unordered_map<connection*, std::weak_ptr<connection>> connections;
   /// Runs a function on the I/O thread every `delay` until cancelled.
   struct repeating_timer {
     repeating_timer(net::io_context& ioc, caf::timespan delay,
@@ -176,7 +179,6 @@ class connection : public std::enable_shared_from_this<connection>,
 public:
   connection(std::shared_ptr<http_listener::impl> owner, tcp::socket sock)
     : keep_(std::move(owner)), owner_(*keep_), stream_(std::move(sock)) {
-    owner_.connections.insert(this);
     request_.header = [this](std::string_view name) -> std::string_view {
       if (!message_)
         return {};
@@ -189,10 +191,15 @@ public:
   }
 
   ~connection() override {
+    std::lock_guard<std::mutex> guard{owner_.conn_mtx};
     owner_.connections.erase(this);
   }
 
   void start() {
+    {
+      std::lock_guard<std::mutex> guard{owner_.conn_mtx};
+      owner_.connections.emplace(this, weak_from_this());
+    }
     wait_for_request();
   }
 
@@ -412,6 +419,9 @@ private:
   void close() {
     if (closed_)
       return;
+    // The abort callback may drop the last other reference to this
+    // connection.
+    auto keep = weak_from_this().lock();
     closed_ = true;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -455,7 +465,12 @@ void http_listener::impl::accept() {
         accept();
       return;
     }
-    if (connections.size() >= cfg.max_connections) {
+    size_t open = 0;
+    {
+      std::lock_guard<std::mutex> guard{conn_mtx};
+      open = connections.size();
+    }
+    if (open >= cfg.max_connections) {
       ++stats.refused_connections;
       beast::error_code ignored;
       sock.close(ignored);
@@ -577,9 +592,14 @@ void http_listener::stop() {
     st.acceptor.close(ignored);
     for (auto& t : st.timers)
       t->cancel();
-    std::vector<connection*> open{st.connections.begin(),
-                                  st.connections.end()};
-    for (auto* c : open)
+    std::vector<std::shared_ptr<connection>> open;
+    {
+      std::lock_guard<std::mutex> guard{st.conn_mtx};
+      for (auto& [ptr, weak] : st.connections)
+        if (auto c = weak.lock())
+          open.push_back(std::move(c));
+    }
+    for (auto& c : open)
       c->shut();
     // With the acceptor, timers and sockets closed, the context runs out of
     // work and the thread ends.
