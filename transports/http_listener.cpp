@@ -111,15 +111,20 @@ struct http_listener::impl
     void arm() {
       timer.expires_after(delay);
       timer.async_wait([this](beast::error_code ec) {
-        if (ec)
+        // A wait that had expired when cancel() ran still completes
+        // without an error: the flag keeps it from arming again, so that
+        // the context runs out of work at shutdown.
+        if (ec || cancelled)
           return;
         f();
         arm();
       });
     }
     void cancel() {
+      cancelled = true;
       timer.cancel();
     }
+    bool cancelled = false;
     net::steady_timer timer;
     caf::timespan delay;
     std::function<void()> f;
