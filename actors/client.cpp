@@ -33,7 +33,12 @@ template <class Self>
 caf::behavior client(Self* self, client_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  self->set_down_handler([&st](caf::down_msg& dm) {
+  self->set_down_handler([self, &st](caf::down_msg& dm) {
+    if (st.closing_transport && dm.source == st.closing_transport.address()) {
+      caf::anon_send(caf::actor_cast<caf::actor>(self),
+                     detail::transport_gone_atom::value);
+      return;
+    }
     if (st.transport && dm.source == st.transport.address()) {
       st.on_disconnect("transport went down: " + describe(dm.reason));
       return;
@@ -83,7 +88,12 @@ caf::behavior client(Self* self, client_config cfg) {
       if (st.cfg.log_bad_input)
         std::fprintf(stderr, "[caf-mcp client] %s\n", x.detail.c_str());
     },
-    [&st](transports::transport_closed& x) {
+    [self, &st](transports::transport_closed& x) {
+      if (st.phase == stage::closed) {
+        caf::anon_send(caf::actor_cast<caf::actor>(self),
+                       detail::transport_gone_atom::value);
+        return;
+      }
       st.on_disconnect(std::move(x.description));
     },
     [&st](transports::session_expired_atom) {
@@ -105,6 +115,9 @@ caf::behavior client(Self* self, client_config cfg) {
       self->monitor(st.transport);
       st.start_handshake();
     },
+    [&st](detail::transport_gone_atom) {
+      st.transport_ended(caf::actor_addr{});
+    },
     [&st](supervisor_atom, caf::actor& sup) { st.supervisor = std::move(sup); },
     [&st](give_up_atom, std::string& why) {
       auto text = why;
@@ -114,6 +127,11 @@ caf::behavior client(Self* self, client_config cfg) {
       st.close_session(err, err);
     },
     [&st](shutdown_atom) {
+      if (st.phase == stage::closed) {
+        // The transport took longer than `close_timeout` to end.
+        st.transport_ended(caf::actor_addr{});
+        return;
+      }
       st.close_session(make_error(errc::session_closed, "client shut down"),
                        caf::exit_reason::normal);
     },

@@ -65,6 +65,10 @@ struct client_config {
   caf::timespan handler_timeout = std::chrono::seconds(60);
   /// How long the server may take to answer `initialize`.
   caf::timespan handshake_timeout = std::chrono::seconds(30);
+  /// How long a client shutting down waits for its transport to end the
+  /// session (an HTTP DELETE, a child process exiting) before it quits
+  /// anyway. The client's end then means that the transport's is near.
+  caf::timespan close_timeout = std::chrono::seconds(5);
   /// At most this many server requests are handled at once; more get an
   /// error.
   size_t max_server_requests = 256;

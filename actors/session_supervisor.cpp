@@ -21,6 +21,8 @@ struct supervisor_state {
   restart_policy policy;
   std::deque<caf::actor_clock::time_point> restarts;
   std::string last_failure;
+  /// Set when the client closes its session: nothing restarts any more.
+  bool closing = false;
 
   static inline const char* name = "mcp_session_supervisor";
 };
@@ -76,8 +78,20 @@ caf::behavior session_supervisor(supervisor_actor* self, caf::actor client,
     schedule_restart(self);
   });
   return {
+    [self](shutdown_atom) {
+      // From the client, before it closes its transport: that transport's
+      // end is no failure, and a message to a client that has quit would
+      // leak it (a broker, in CAF 0.17).
+      auto& st = self->state;
+      st.closing = true;
+      if (st.transport)
+        self->demonitor(st.transport);
+      st.transport = nullptr;
+    },
     [self](restart_atom) {
       auto& st = self->state;
+      if (st.closing)
+        return;
       auto transport = st.make_transport(st.client);
       if (!transport) {
         st.last_failure = "restart failed: " + describe(transport.error());

@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 
+#include <sys/socket.h>
+
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
@@ -110,7 +112,10 @@ struct state {
   transport_stats stats;
   /// Why the transport ends, once it does.
   std::string end_reason;
+  /// Connections shut down and waiting for their `connection_closed_msg`.
+  std::vector<caf::io::connection_handle> retiring;
   bool finished = false;
+  bool quit = false;
 
   static inline const char* name = "mcp_http_transport";
 };
@@ -150,6 +155,42 @@ void flush_batch(broker_t* self) {
   st.batch.clear();
 }
 
+/// Forgets connection `hdl` (the peer closed it, or it was retired).
+void forget(broker_t* self, caf::io::connection_handle hdl) {
+  auto& conns = self->state.conns;
+  conns.erase(std::remove_if(conns.begin(), conns.end(),
+                             [&](const std::unique_ptr<connection>& x) {
+                               return x->hdl == hdl;
+                             }),
+              conns.end());
+}
+
+/// Ends connection `hdl` at once, whatever the peer does: both directions
+/// are shut down, so the socket reads its end at once and leaves the
+/// multiplexer with a `connection_closed_msg`, which the broker awaits
+/// before it quits. A broker's `close` instead waits for the peer to end the
+/// connection (a server holding an SSE stream open never does), and a
+/// connection still in the multiplexer when the actor system stops is
+/// leaked by CAF 0.17.
+void retire(broker_t* self, caf::io::connection_handle hdl) {
+  ::shutdown(static_cast<int>(hdl.id()), SHUT_RDWR);
+  forget(self, hdl);
+  self->state.retiring.push_back(hdl);
+}
+
+/// Tells the owner and quits (once, after `finish_now`).
+void quit_now(broker_t* self) {
+  auto& st = self->state;
+  if (st.quit)
+    return;
+  st.quit = true;
+  for (auto hdl : st.retiring)
+    self->close(hdl);
+  st.retiring.clear();
+  caf::anon_send(st.owner, transport_closed{std::move(st.end_reason)});
+  self->quit();
+}
+
 /// Ends the transport: closes every connection, tells the owner, quits.
 /// Runs as a message of its own: quitting inside the handler of a message
 /// from an owner that just quit leaks both brokers in CAF 0.17 (measured
@@ -168,11 +209,16 @@ void finish_now(broker_t* self) {
     return;
   st.finished = true;
   flush_batch(self);
-  for (auto& c : st.conns)
-    self->close(c->hdl);
-  st.conns.clear();
-  caf::anon_send(st.owner, transport_closed{std::move(st.end_reason)});
-  self->quit();
+  while (!st.conns.empty())
+    retire(self, st.conns.back()->hdl);
+  if (st.retiring.empty()) {
+    quit_now(self);
+    return;
+  }
+  // Each retired connection ends within a poll round; the bound is for a
+  // socket that does not.
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                         std::chrono::seconds(1), finish_atom::value);
 }
 
 /// Hands a message from the server to the owner (with the others of this
@@ -267,17 +313,6 @@ connection* find(broker_t* self, caf::io::connection_handle hdl) {
     if (c->hdl == hdl)
       return c.get();
   return nullptr;
-}
-
-/// Closes and forgets connection `hdl`.
-void drop(broker_t* self, caf::io::connection_handle hdl) {
-  self->close(hdl);
-  auto& conns = self->state.conns;
-  conns.erase(std::remove_if(conns.begin(), conns.end(),
-                             [&](const std::unique_ptr<connection>& x) {
-                               return x->hdl == hdl;
-                             }),
-              conns.end());
 }
 
 /// Runs the next waiting exchange on `c`, or leaves it idle.
@@ -506,7 +541,7 @@ void on_done(broker_t* self, connection& c) {
   }
   flush_batch(self);
   if (!res.keep_alive()) {
-    drop(self, c.hdl);
+    retire(self, c.hdl);
     if (!st.waiting.empty()) {
       auto ex = std::move(st.waiting.front());
       st.waiting.pop_front();
@@ -529,7 +564,7 @@ void on_data(broker_t* self, connection& c, const std::vector<char>& buf) {
       ec = {};
     if (ec) {
       resume_later(self, c, "malformed HTTP response: " + ec.message());
-      drop(self, c.hdl);
+      retire(self, c.hdl);
       flush_batch(self);
       return;
     }
@@ -633,7 +668,7 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
         if (c->busy)
           busy.push_back(c->hdl);
       for (auto hdl : busy)
-        drop(self, hdl);
+        retire(self, hdl);
       if (st.session_id.empty() || st.legacy) {
         finish(self, "closed by owner");
         return;
@@ -646,7 +681,12 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
       caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
                              std::chrono::seconds(1), finish_atom::value);
     },
-    [=](finish_atom) { finish_now(self); },
+    [=](finish_atom) {
+      if (self->state.finished)
+        quit_now(self);
+      else
+        finish_now(self);
+    },
     [=](stats_atom) { return self->state.stats; },
     [=](caf::io::new_data_msg& msg) {
       if (auto c = find(self, msg.handle))
@@ -654,6 +694,13 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
     },
     [=](caf::io::connection_closed_msg& msg) {
       auto& st = self->state;
+      auto& r = st.retiring;
+      if (auto i = std::find(r.begin(), r.end(), msg.handle); i != r.end()) {
+        r.erase(i);
+        if (r.empty() && st.finished)
+          quit_now(self);
+        return;
+      }
       auto c = find(self, msg.handle);
       if (c == nullptr)
         return;
@@ -673,7 +720,7 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
           resume_later(self, *c, "the connection broke before the response");
         }
       }
-      drop(self, msg.handle);
+      forget(self, msg.handle);
       flush_batch(self);
       if (!st.waiting.empty() && !st.closing) {
         auto ex = std::move(st.waiting.front());

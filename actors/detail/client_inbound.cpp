@@ -16,6 +16,8 @@ namespace methods = protocol::methods;
 } // namespace
 
 void client_state::on_inbound(json::value& msg) {
+  if (phase == stage::closed)
+    return;
   auto in = protocol::classify(msg);
   switch (in.kind) {
     case protocol::message_kind::result:

@@ -167,8 +167,7 @@ void client_state::acknowledge(uint64_t id) {
   auto h = std::move(i->second);
   held.erase(i);
   deliver(h.promise, std::move(h.value));
-  if (held.empty() && quit_reason)
-    self->quit(*quit_reason);
+  quit_when_done();
 }
 
 void client_state::reject_progress(caf::response_promise& rp,

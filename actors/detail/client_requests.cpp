@@ -237,13 +237,30 @@ void client_state::close_session(const caf::error& err,
     open.push_back(kvp.first);
   for (auto& token : open)
     end_token(token, progress_outcome::disconnected, describe(err), false);
-  send_from(self, transport, transports::close_atom::value);
-  transport = nullptr;
   phase = stage::closed;
-  if (held.empty())
-    self->quit(exit_reason);
-  else
-    quit_reason = exit_reason;
+  quit_reason = exit_reason;
+  send_from(self, supervisor, shutdown_atom::value);
+  if (transport) {
+    send_from(self, transport, transports::close_atom::value);
+    closing_transport = std::move(transport);
+    transport = nullptr;
+    caf::delayed_anon_send(caf::actor_cast<caf::actor>(self),
+                           cfg.close_timeout, shutdown_atom::value);
+  }
+  quit_when_done();
+}
+
+void client_state::transport_ended(const caf::actor_addr& who) {
+  if (!closing_transport || (who && who != closing_transport.address()))
+    return;
+  closing_transport = nullptr;
+  quit_when_done();
+}
+
+void client_state::quit_when_done() {
+  if (phase == stage::closed && held.empty() && !closing_transport
+      && quit_reason)
+    self->quit(*quit_reason);
 }
 
 // -- sending requests ---------------------------------------------------------

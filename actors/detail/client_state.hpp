@@ -22,6 +22,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 #include <caf/actor_clock.hpp>
+#include <caf/atom.hpp>
 #include <caf/error.hpp>
 #include <caf/optional.hpp>
 #include <caf/response_promise.hpp>
@@ -37,6 +38,11 @@ class scheduled_actor;
 } // namespace caf
 
 namespace mcp::detail {
+
+/// `(transport_gone_atom)`: a closed client's own message that its
+/// transport has ended. Quitting in the handler of the transport's last
+/// message instead leaks both brokers in CAF 0.17 (seen with LeakSanitizer).
+using transport_gone_atom = caf::atom_constant<caf::atom("mcp_tgone")>;
 
 // -- bookkeeping records ------------------------------------------------------
 
@@ -156,8 +162,15 @@ public:
   void on_timer();
 
   /// Ends everything: every caller gets `err`, then the actor quits with
-  /// `exit_reason` (once the held responses are out).
+  /// `exit_reason` (once the held responses are out and the transport has
+  /// ended, see `closing_transport`).
   void close_session(const caf::error& err, const caf::error& exit_reason);
+
+  /// Stops waiting for the closing transport `who` (any, if null).
+  void transport_ended(const caf::actor_addr& who);
+
+  /// Quits once nothing keeps a closed client alive.
+  void quit_when_done();
 
   /// Sends `msg` to the transport.
   void send_out(boost::json::value msg);
@@ -249,8 +262,12 @@ public:
   /// Responses waiting for their subscriptions' final messages.
   std::unordered_map<uint64_t, held_response> held;
   uint64_t next_hold = 1;
-  /// Set by `close_session` while held responses keep the actor alive.
+  /// Set by `close_session` while held responses or the closing transport
+  /// keep the actor alive.
   caf::optional<caf::error> quit_reason;
+  /// The transport ending the session after `close_session`, until it says
+  /// so (`transport_closed`), goes down, or `close_timeout` passes.
+  caf::actor closing_transport;
   std::deque<progress_token> recent;
   std::unordered_set<progress_token> recent_set;
   std::string last_disconnect;

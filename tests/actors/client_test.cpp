@@ -922,3 +922,76 @@ CAF_TEST(a cancelled server request keeps its slot until its handler answers) {
   base.self->send_exit(client, caf::exit_reason::user_shutdown);
   base.self->send_exit(h, caf::exit_reason::user_shutdown);
 }
+
+namespace {
+
+/// A transport that takes its time to end the session: it records the close
+/// and ends only when told (`transport_closed` to the client, then quits).
+caf::behavior lingering_transport(caf::event_based_actor* self,
+                                  std::shared_ptr<int> closes) {
+  return {
+    [](outbound_atom, json::value&) {},
+    [](mcp::transports::protocol_version_atom, const std::string&) {},
+    [closes](close_atom) { ++*closes; },
+    [self](mcp::transports::transport_closed& x, caf::actor& owner) {
+      self->send(owner, std::move(x));
+      self->quit();
+    },
+  };
+}
+
+struct closing_fixture : test_coordinator_fixture<test_config> {
+  std::shared_ptr<int> closes = std::make_shared<int>(0);
+  caf::actor transport;
+  caf::actor client;
+
+  closing_fixture() {
+    transport = sys.spawn(lingering_transport, closes);
+    mcp::client_config cfg;
+    cfg.log_bad_input = false;
+    cfg.close_timeout = 2s;
+    client = mcp::spawn_bare_client(sys, std::move(cfg));
+    self->send(client, mcp::transport_atom::value, transport);
+    consume_messages();
+    self->monitor(client);
+    self->send(client, mcp::shutdown_atom::value);
+    consume_messages();
+  }
+
+  bool client_down() {
+    auto res = false;
+    self->receive([&](caf::down_msg& dm) { res = dm.source == client; },
+                  caf::after(0s) >> [] {});
+    return res;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(client_closing_tests, closing_fixture)
+
+CAF_TEST(a closing client lives until its transport has ended) {
+  CAF_CHECK_EQUAL(*closes, 1);
+  CAF_CHECK(!client_down());
+  self->send(transport, mcp::transports::transport_closed{"closed by owner"},
+             client);
+  consume_messages();
+  CAF_CHECK(client_down());
+}
+
+CAF_TEST(a closing client quits when its transport takes too long) {
+  advance_time(1999ms);
+  consume_messages();
+  CAF_CHECK(!client_down());
+  advance_time(1ms);
+  consume_messages();
+  CAF_CHECK(client_down());
+}
+
+CAF_TEST(a closing client quits when its transport goes down) {
+  self->send_exit(transport, caf::exit_reason::kill);
+  consume_messages();
+  CAF_CHECK(client_down());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
