@@ -246,9 +246,7 @@ private:
       return;
     }
     if (msg.is_array()) {
-      fail(*ex, 400, error_code::invalid_request,
-           "Invalid Request: JSON-RPC batches are not accepted over "
-           "Streamable HTTP");
+      on_post_batch(std::move(ex), std::move(msg));
       return;
     }
     auto in = protocol::classify(msg);
@@ -288,6 +286,58 @@ private:
     deliver(s->session,
             caf::make_message(transports::inbound_atom::value, std::move(msg)));
     ex->respond(202, {{"Mcp-Session-Id", s->id()}}, {});
+  }
+
+  /// A JSON-RPC batch, which sessions of 2025-03-26 and 2024-11-05 may send:
+  /// one stream carries the answers to all of its requests and ends with the
+  /// batch's response; a batch without requests gets 202.
+  void on_post_batch(std::shared_ptr<http_exchange> ex, json::value msg) {
+    auto& items = msg.as_array();
+    if (ex->request().header("Mcp-Session-Id").empty()) {
+      fail(*ex, 400, error_code::invalid_request,
+           "Bad Request: a batch needs a session (initialize comes alone)");
+      return;
+    }
+    auto found = find_session(*ex);
+    if (found == nullptr)
+      return;
+    auto s = found->shared_from_this();
+    if (!protocol::allows_batches(s->protocol_version())) {
+      fail(*ex, 400, error_code::invalid_request,
+           "Invalid Request: JSON-RPC batches are not accepted in protocol "
+           "revision " + s->protocol_version());
+      return;
+    }
+    if (items.empty()) {
+      fail(*ex, 400, error_code::invalid_request,
+           "Invalid Request: empty batch");
+      return;
+    }
+    std::vector<protocol::request_id> ids;
+    for (auto& item : items) {
+      auto in = protocol::classify(item);
+      if (in.kind == protocol::message_kind::request) {
+        if (in.method == protocol::methods::initialize) {
+          fail(*ex, 400, error_code::invalid_request,
+               "Invalid Request: initialize must not be part of a batch");
+          return;
+        }
+        ids.push_back(*in.id);
+      }
+    }
+    if (ids.empty()) {
+      deliver(s->session, caf::make_message(transports::inbound_atom::value,
+                                            std::move(msg)));
+      ex->respond(202, {{"Mcp-Session-Id", s->id()}}, {});
+      return;
+    }
+    if (!s->open_stream(ids, ex)) {
+      fail(*ex, 409, error_code::invalid_request,
+           "Conflict: a request id of the batch is in use or repeated");
+      return;
+    }
+    deliver(s->session,
+            caf::make_message(transports::inbound_atom::value, std::move(msg)));
   }
 
   // -- legacy HTTP+SSE (2024-11-05) -------------------------------------------
@@ -330,10 +380,11 @@ private:
     }
     boost::system::error_code ec;
     auto msg = json::parse(req.body, ec);
-    if (ec || !msg.is_object()) {
+    if (ec || !(msg.is_object() || msg.is_array())) {
       ex->respond(400, {{"Content-Type", "text/plain"}},
                   ec ? "Parse error: " + ec.message()
-                     : std::string{"Invalid message: not a JSON object"});
+                     : std::string{"Invalid message: not a JSON object or "
+                                   "batch"});
       return;
     }
     auto s = i->second;

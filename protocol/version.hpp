@@ -20,4 +20,10 @@ constexpr bool is_supported_protocol_version(std::string_view version) {
   return false;
 }
 
+/// Returns whether revision `version` allows JSON-RPC batches (2024-11-05
+/// and 2025-03-26 do; 2025-06-18 removed them).
+constexpr bool allows_batches(std::string_view version) {
+  return version == "2025-03-26" || version == "2024-11-05";
+}
+
 } // namespace mcp::protocol

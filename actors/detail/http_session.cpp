@@ -153,6 +153,26 @@ bool http_session::open_stream(const protocol::request_id& id,
   return true;
 }
 
+bool http_session::open_stream(const std::vector<protocol::request_id>& ids,
+                               std::shared_ptr<http_exchange> ex) {
+  if (closed_ || ids.empty())
+    return false;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (by_request_.count(ids[i]) > 0)
+      return false;
+    for (size_t j = 0; j < i; ++j)
+      if (ids[j] == ids[i])
+        return false;
+  }
+  if (!open_stream(ids.front(), std::move(ex)))
+    return false;
+  auto no = by_request_.at(ids.front());
+  for (size_t i = 1; i < ids.size(); ++i)
+    by_request_.emplace(ids[i], no);
+  streams_.at(no).requests = ids.size();
+  return true;
+}
+
 bool http_session::open_get_stream(std::shared_ptr<http_exchange> ex) {
   if (closed_ || (get_.ex && !get_.ex->done()))
     return false;
@@ -285,10 +305,14 @@ void http_session::detach(uint64_t no) {
 
 void http_session::erase_stream(uint64_t no) {
   settings_.events->drop_stream(id_, no);
-  for (auto i = by_request_.begin(); i != by_request_.end(); ++i)
+  auto s = streams_.find(no);
+  auto left = s != streams_.end() ? s->second.requests : 1;
+  for (auto i = by_request_.begin(); i != by_request_.end() && left > 0;)
     if (i->second == no) {
-      by_request_.erase(i);
-      break;
+      i = by_request_.erase(i);
+      --left;
+    } else {
+      ++i;
     }
   streams_.erase(no);
 }

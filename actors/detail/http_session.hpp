@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/json/fwd.hpp>
 
@@ -97,6 +98,12 @@ public:
                    std::shared_ptr<transports::http_exchange> ex,
                    bool initialize = false);
 
+  /// Opens one stream on `ex` for the requests `ids` of a JSON-RPC batch; it
+  /// ends with the batch's response (routed to the first id). False if an id
+  /// has a stream already or repeats.
+  bool open_stream(const std::vector<protocol::request_id>& ids,
+                   std::shared_ptr<transports::http_exchange> ex);
+
   /// Makes `ex` the session's GET stream; false if one is open already.
   bool open_get_stream(std::shared_ptr<transports::http_exchange> ex);
 
@@ -135,6 +142,8 @@ private:
     bool ended = false;
     /// Whether the response starts the session.
     bool initialize = false;
+    /// How many request ids lead to the stream (more than one for a batch).
+    size_t requests = 1;
     uint64_t next_seq = 1;
   };
 

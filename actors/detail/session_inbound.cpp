@@ -73,8 +73,8 @@ void on_message(session_actor* self, const batch_ptr& batch,
 /// Whether the revision allows JSON-RPC batches (only 2025-03-26 and
 /// 2024-11-05 do).
 bool batches_allowed(const session_state& st) {
-  auto& v = st.link->protocol_version;
-  return st.stage != phase::awaiting_initialize && v < "2025-06-18";
+  return st.stage != phase::awaiting_initialize
+         && protocol::allows_batches(st.link->protocol_version);
 }
 
 void on_batch(session_actor* self, const json::array& items) {
@@ -100,6 +100,8 @@ void on_batch(session_actor* self, const json::array& items) {
     ins.push_back(protocol::classify(item));
     if (gets_response(item, ins.back()))
       ++batch->outstanding;
+    if (!batch->anchor && ins.back().kind == protocol::message_kind::request)
+      batch->anchor = ins.back().id;
   }
   for (size_t i = 0; i < items.size(); ++i) {
     if (st.stage == phase::closed)

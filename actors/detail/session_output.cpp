@@ -50,8 +50,12 @@ void log_bad_input(session_actor* self, std::string_view what) {
 void count_off(session_actor* self, batch_state& batch, json::value response) {
   if (!response.is_null())
     batch.responses.push_back(std::move(response));
-  if (--batch.outstanding == 0 && !batch.responses.empty())
-    self->state.link->out->send(json::value(std::move(batch.responses)));
+  if (--batch.outstanding != 0 || batch.responses.empty())
+    return;
+  auto route = batch.anchor
+                 ? transports::output_route::response_to(*batch.anchor)
+                 : transports::output_route{};
+  self->state.link->out->send(json::value(std::move(batch.responses)), route);
 }
 
 /// Takes the batch of request `id` out of the bookkeeping (null if none).

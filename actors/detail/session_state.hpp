@@ -79,6 +79,9 @@ struct client_call {
 struct batch_state {
   json::array responses;
   size_t outstanding = 0;
+  /// The batch's first request: the batch's response goes on its route (one
+  /// HTTP stream carries a batch).
+  std::optional<request_id> anchor;
 };
 
 using batch_ptr = std::shared_ptr<batch_state>;

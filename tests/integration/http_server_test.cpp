@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -189,12 +191,15 @@ struct fixture {
     return out;
   }
 
-  static header_list post_headers(const std::string& session = {}) {
+  /// The revision `initialize` offers and requests name.
+  std::string version = "2025-11-25";
+
+  header_list post_headers(const std::string& session = {}) const {
     header_list res{{"Content-Type", "application/json"},
                     {"Accept", "application/json, text/event-stream"}};
     if (!session.empty()) {
       res.emplace_back("Mcp-Session-Id", session);
-      res.emplace_back("MCP-Protocol-Version", "2025-11-25");
+      res.emplace_back("MCP-Protocol-Version", version);
     }
     return res;
   }
@@ -207,7 +212,7 @@ struct fixture {
   /// Starts a session; returns its id.
   std::string initialize() {
     auto r = post({}, R"({"jsonrpc":"2.0","id":1,"method":"initialize",
-      "params":{"protocolVersion":"2025-11-25","capabilities":{},
+      "params":{"protocolVersion":")" + version + R"(","capabilities":{},
                 "clientInfo":{"name":"t","version":"1"}}})");
     CAF_REQUIRE_EQUAL(r.status, 200u);
     auto id = r.header("Mcp-Session-Id");
@@ -369,6 +374,101 @@ CAF_TEST(bad requests get the exact status and the server serves on) {
                     .status,
                   406u);
   CAF_CHECK(pings(id));
+}
+
+CAF_TEST(a 2025-03-26 session sends batches on one stream) {
+  version = "2025-03-26";
+  auto id = initialize();
+  // Requests only: one JSON array with a response for each.
+  auto r = post(id, R"([{"jsonrpc":"2.0","id":1,"method":"ping"},
+    {"jsonrpc":"2.0","id":"b","method":"tools/call",
+     "params":{"name":"echo","arguments":{"x":2}}}])");
+  CAF_REQUIRE_EQUAL(r.status, 200u);
+  CAF_CHECK_EQUAL(r.header("Content-Type"), "application/json");
+  auto answers = json::parse(r.body);
+  CAF_REQUIRE(answers.is_array());
+  CAF_REQUIRE_EQUAL(answers.as_array().size(), 2u);
+  std::set<std::string> ids;
+  for (auto& a : answers.as_array())
+    ids.insert(json::serialize(a.at("id")));
+  CAF_CHECK_EQUAL(ids, (std::set<std::string>{"1", "\"b\""}));
+  // Progress of a batched request comes on the batch's stream, before the
+  // batch's response.
+  r = post(id, R"([{"jsonrpc":"2.0","id":3,"method":"tools/call",
+    "params":{"name":"steps","arguments":{},"_meta":{"progressToken":"p"}}},
+    {"jsonrpc":"2.0","method":"notifications/roots/list_changed"}])");
+  CAF_REQUIRE_EQUAL(r.status, 200u);
+  CAF_CHECK_EQUAL(r.header("Content-Type"), "text/event-stream");
+  auto events = r.events();
+  CAF_REQUIRE_EQUAL(events.size(), 4u);
+  CAF_CHECK_EQUAL(events[0].at("method"), "notifications/progress");
+  CAF_REQUIRE(events[3].is_array());
+  CAF_CHECK_EQUAL(events[3].as_array().at(0).at("id"), 3);
+  // Notifications only: 202.
+  CAF_CHECK_EQUAL(
+    post(id, R"([{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}])")
+      .status,
+    202u);
+  // Refused: empty, with initialize, with a repeated id.
+  CAF_CHECK_EQUAL(post(id, "[]").status, 400u);
+  CAF_CHECK_EQUAL(post(id, R"([{"jsonrpc":"2.0","id":8,"method":"initialize",
+    "params":{}}])").status, 400u);
+  CAF_CHECK_EQUAL(post(id, R"([{"jsonrpc":"2.0","id":9,"method":"ping"},
+    {"jsonrpc":"2.0","id":9,"method":"ping"}])").status, 409u);
+  CAF_CHECK(pings(id));
+}
+
+CAF_TEST(a legacy session takes batches and answers on its stream) {
+  net::io_context ioc;
+  tcp::socket sock{ioc};
+  sock.connect({net::ip::make_address("127.0.0.1"), port});
+  std::string get = "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Accept: text/event-stream\r\n\r\n";
+  net::write(sock, net::buffer(get));
+  beast::flat_buffer buf;
+  http::response_parser<http::string_body> res;
+  mcp::protocol::sse_parser parser;
+  std::deque<mcp::protocol::sse_event> events;
+  auto next_event = [&]() -> mcp::protocol::sse_event {
+    while (events.empty()) {
+      beast::error_code ec;
+      http::read_some(sock, buf, res, ec);
+      CAF_REQUIRE(!ec);
+      if (!res.is_header_done())
+        continue;
+      CAF_REQUIRE_EQUAL(res.get().result_int(), 200u);
+      auto& body = res.get().body();
+      parser.feed(
+        body, [&](mcp::protocol::sse_event&& ev) { events.push_back(ev); },
+        [](mcp::protocol::sse_error) { CAF_FAIL("bad SSE"); });
+      body.clear();
+    }
+    auto ev = std::move(events.front());
+    events.pop_front();
+    return ev;
+  };
+  auto endpoint = next_event();
+  CAF_REQUIRE_EQUAL(endpoint.type(), "endpoint");
+  auto legacy_post = [&](std::string body) {
+    return exchange(http::verb::post, endpoint.data,
+                    {{"Content-Type", "application/json"}}, std::move(body))
+      .status;
+  };
+  CAF_REQUIRE_EQUAL(legacy_post(R"({"jsonrpc":"2.0","id":1,
+    "method":"initialize","params":{"protocolVersion":"2024-11-05",
+    "capabilities":{},"clientInfo":{"name":"t","version":"1"}}})"),
+                    202u);
+  auto init = json::parse(next_event().data);
+  CAF_CHECK_EQUAL(init.at("result").at("protocolVersion"), "2024-11-05");
+  CAF_REQUIRE_EQUAL(
+    legacy_post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"),
+    202u);
+  CAF_REQUIRE_EQUAL(legacy_post(R"([{"jsonrpc":"2.0","id":2,"method":"ping"},
+    {"jsonrpc":"2.0","id":3,"method":"ping"}])"),
+                    202u);
+  auto answers = json::parse(next_event().data);
+  CAF_REQUIRE(answers.is_array());
+  CAF_CHECK_EQUAL(answers.as_array().size(), 2u);
 }
 
 CAF_TEST(a deleted session is gone) {
