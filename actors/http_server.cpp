@@ -1,5 +1,6 @@
 #include "actors/http_server.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <future>
@@ -183,6 +184,12 @@ private:
     detail::http_session_settings settings;
     settings.events = opts_.events;
     settings.retry_ms = opts_.retry_ms;
+    // Producers pause well before the listener cuts a connection for output
+    // its client does not read.
+    settings.pause_output = std::min(settings.pause_output,
+                                     opts_.listener.max_pending_output / 4);
+    settings.resume_output = settings.pause_output / 4;
+    settings.max_producer_wait = opts_.max_producer_wait;
     auto s = std::make_shared<http_session>(
       io_->io(), random_id(), settings,
       [this](const std::string& id) {

@@ -44,6 +44,11 @@ struct http_options {
   /// The `retry` (in milliseconds) of priming events: how long a client
   /// waits before it resumes a stream the server closed.
   uint32_t retry_ms = 1000;
+  /// Handlers that send faster than their client reads (a progress burst)
+  /// wait while a quarter of `listener.max_pending_output` is unread; past
+  /// this wait the client counts as stalled, handlers go on, and the
+  /// listener closes the connection once `max_pending_output` is unread.
+  caf::timespan max_producer_wait = std::chrono::seconds(10);
 };
 
 /// A running HTTP server: what `serve_http` returns.

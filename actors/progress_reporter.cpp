@@ -60,6 +60,8 @@ caf::error progress_reporter::report(double progress,
     text += boost::json::serialize(boost::json::string{message});
   }
   text += "}}";
+  // A burst goes at the reader's pace (where the channel can tell).
+  link_->out->await_writable();
   // Sent while the request runs, and never after its response.
   state_->while_running([&] {
     link_->out->post_text(text, transports::output_route::of(id_));

@@ -136,6 +136,8 @@ int main(int argc, char** argv) {
   bool idle_only = false;
   long server_pid = 0;
   int idle = 10000;
+  // Runs only this part ("seq", "64", "burst"; all if empty), for profiling.
+  std::string only;
   std::string url;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0)
@@ -146,11 +148,15 @@ int main(int argc, char** argv) {
       server_pid = std::atol(argv[++i]);
     else if (std::strcmp(argv[i], "--idle") == 0 && i + 1 < argc)
       idle = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+      only = argv[++i];
     else
       url = argv[i];
   }
   if (url.empty()) {
-    std::fprintf(stderr, "usage: %s [--quick] [--server-pid PID] URL\n",
+    std::fprintf(stderr,
+                 "usage: %s [--quick] [--server-pid PID] [--only seq|64|burst] "
+                 "URL\n",
                  argv[0]);
     return 2;
   }
@@ -173,8 +179,10 @@ int main(int argc, char** argv) {
   if (!api.info())
     return 1;
 
+  auto runs = [&](const char* part) { return only.empty() || only == part; };
+
   // -- sequential calls -----------------------------------------------------
-  {
+  if (runs("seq")) {
     int n = 20000 / scale;
     for (int i = 0; i < 500 / scale; ++i)
       api.call_tool("echo", echo_args());
@@ -186,7 +194,7 @@ int main(int argc, char** argv) {
   }
 
   // -- 64 sessions at once --------------------------------------------------
-  {
+  if (runs("64")) {
     int sessions = 64;
     int per = 2000 / scale;
     std::vector<caf::actor> clients;
@@ -212,7 +220,7 @@ int main(int argc, char** argv) {
   }
 
   // -- progress burst over one SSE stream -----------------------------------
-  {
+  if (runs("burst")) {
     int n = 100000 / scale;
     caf::scoped_actor self{sys};
     auto counter = sys.spawn(progress_counter, caf::actor{self});

@@ -4,6 +4,7 @@
 
 #include <boost/json/fwd.hpp>
 
+
 #include "protocol/json_key.hpp"
 
 namespace mcp::transports {
@@ -76,6 +77,14 @@ public:
   /// resumed (Streamable HTTP, SEP-1699 polling): the client reconnects and
   /// gets what follows. Does nothing elsewhere.
   virtual void close_stream(const protocol::request_id& id);
+
+  /// Waits while the peer has much output of this channel left to read, so
+  /// that a producer of many messages (a progress burst) goes at the
+  /// reader's pace instead of piling output up until the channel cuts the
+  /// connection; the channel bounds the wait (a stalled peer). Returns at
+  /// once on a thread that the channel's own output needs, and where the
+  /// channel has no such wait.
+  virtual void await_writable();
 
   /// Ends the connection: stops input, writes what is queued (within a
   /// grace period) and closes. The owner then gets `transport_closed`.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -279,6 +280,19 @@ public:
     on_abort_ = std::move(f);
   }
 
+  size_t pending_output() const noexcept override {
+    return out_.size() + sending_.size();
+  }
+
+  void on_drain(size_t below, std::function<void()> f) override {
+    if (closed_ || pending_output() <= below) {
+      f();
+      return;
+    }
+    drain_below_ = below;
+    on_drain_ = std::move(f);
+  }
+
 private:
   enum class exchange_state { reading, open, streaming, done };
 
@@ -414,11 +428,18 @@ private:
                          self->close();
                          return;
                        }
+                       self->drained();
                        if (!self->out_.empty())
                          self->flush();
                        else if (self->close_after_write_)
                          self->close();
                      });
+  }
+
+  /// Runs the drain callback once the output fell below its mark.
+  void drained() {
+    if (on_drain_ && (closed_ || pending_output() <= drain_below_))
+      std::exchange(on_drain_, nullptr)();
   }
 
   void close() {
@@ -434,6 +455,7 @@ private:
     if (auto f = std::move(on_abort_); f && state_ != exchange_state::done)
       f();
     on_abort_ = nullptr;
+    drained();
   }
 
   /// Keeps the I/O context alive for as long as a session holds the
@@ -453,6 +475,8 @@ private:
   std::string out_;
   std::string sending_;
   std::function<void()> on_abort_;
+  std::function<void()> on_drain_;
+  size_t drain_below_ = 0;
 
   friend struct http_listener::impl;
 

@@ -119,6 +119,14 @@ public:
   /// Sets what runs (once) when the connection goes away before the
   /// exchange ended.
   virtual void on_abort(std::function<void()> f) = 0;
+
+  /// Returns how many bytes wait for the peer to read them.
+  virtual size_t pending_output() const noexcept = 0;
+
+  /// Sets what runs (once) when at most `below` bytes wait for the peer, or
+  /// the connection goes away: a producer that got ahead of its reader
+  /// waits for it instead of piling output up to `max_pending_output`.
+  virtual void on_drain(size_t below, std::function<void()> f) = 0;
 };
 
 /// Runs work on a listener's I/O thread. Shared by what outlives the

@@ -59,6 +59,10 @@ channel::~channel() {
   // nop
 }
 
+void channel::await_writable() {
+  // nop
+}
+
 void channel::close_stream(const protocol::request_id&) {
   // nop
 }

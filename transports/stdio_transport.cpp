@@ -19,6 +19,7 @@
 #include "protocol/json_text.hpp"
 #include "transports/json_line_reader.hpp"
 #include "transports/messages.hpp"
+#include "transports/read_sizer.hpp"
 
 namespace mcp::transports {
 
@@ -31,7 +32,6 @@ using flush_atom = caf::atom_constant<caf::atom("mcp_flush")>;
 // that carries its broker as sender and arrives after the broker quit keeps
 // the broker alive forever (a reference cycle through its closed mailbox).
 
-constexpr size_t read_chunk = 64 * 1024;
 
 enum class phase {
   /// Running normally.
@@ -55,6 +55,7 @@ struct state {
   caf::io::connection_handle to_child;
   /// Reads the child's stdout.
   caf::io::connection_handle from_child;
+  read_sizer reads;
   /// Reads the child's stderr.
   caf::io::connection_handle err;
   int to_child_fd = -1;
@@ -287,7 +288,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
   st.from_child = self->add_scribe(out_fd);
   st.err = self->add_scribe(err_fd);
   self->configure_read(st.from_child,
-                       caf::io::receive_policy::at_most(read_chunk));
+                       caf::io::receive_policy::at_most(st.reads.size()));
   self->configure_read(st.err, caf::io::receive_policy::at_most(4096));
   self->monitor(st.owner);
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -349,6 +350,9 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
         return;
       }
       st.reader->feed(bytes, to_owner(self));
+      if (st.reads.after_read(bytes.size()))
+        self->configure_read(st.from_child, caf::io::receive_policy::at_most(
+                                              st.reads.size()));
     },
     [=](caf::io::connection_closed_msg& msg) {
       auto& st = self->state;

@@ -51,8 +51,10 @@ bool http_session::post_deliver(const output_route& route, std::string text) {
   std::optional<protocol::request_id> request;
   if (route.request != nullptr)
     request = *route.request;
+  queued_.fetch_add(text.size());
   io_->post([self = shared_from_this(), request = std::move(request),
             text = std::move(text), ends = route.ends_request]() mutable {
+    self->dequeued(text.size());
     self->deliver(std::move(request), std::move(text), ends);
   });
   return true;
@@ -72,11 +74,59 @@ bool http_session::post_text(std::string& json, output_route route) {
   return post_deliver(route, std::string{json});
 }
 
+void http_session::await_writable() {
+  auto backlog = [this] {
+    return queued_.load() > settings_.pause_output;
+  };
+  if ((!backlog() && !congested_.load()) || io_->on_io_thread())
+    return;
+  std::unique_lock<std::mutex> guard{drain_mtx_};
+  if (stalled_)
+    return;
+  ++waiters_;
+  auto ready = [&] {
+    return !congested_.load()
+           && queued_.load()
+                <= settings_.resume_output;
+  };
+  if (!drain_cv_.wait_for(guard, settings_.max_producer_wait, ready))
+    stalled_ = true;
+  --waiters_;
+}
+
+void http_session::dequeued(size_t n) {
+  auto left = queued_.fetch_sub(n) - n;
+  if (left <= settings_.resume_output && waiters_.load() > 0) {
+    std::lock_guard<std::mutex> guard{drain_mtx_};
+    drain_cv_.notify_all();
+  }
+}
+
+void http_session::watch_output(http_exchange& ex) {
+  if (ex.pending_output() <= settings_.pause_output)
+    return;
+  if (congested_.exchange(true))
+    return;
+  ex.on_drain(settings_.resume_output, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      std::lock_guard<std::mutex> guard{self->drain_mtx_};
+      self->congested_ = false;
+      self->stalled_ = false;
+      self->drain_cv_.notify_all();
+    }
+  });
+}
+
 void http_session::close() {
   io_->post([self = shared_from_this()] {
     if (self->closed_)
       return;
     self->closed_ = true;
+    {
+      std::lock_guard<std::mutex> guard{self->drain_mtx_};
+      self->congested_ = false;
+      self->drain_cv_.notify_all();
+    }
     for (auto& [no, s] : self->streams_)
       if (s.ex && !s.ex->done()) {
         if (s.sse)
@@ -263,13 +313,18 @@ void http_session::push_event(stream& s, const std::string& text) {
     protocol::append_sse_event(event, text,
                                std::to_string(s.no) + "-"
                                  + std::to_string(seq));
-  auto live = s.ex && !s.ex->done();
-  if (live)
-    s.ex->write(event);
+  // Writing may close the connection, which detaches `s` (or erases it).
+  auto no = s.no;
+  auto ex = s.ex;
+  auto live = ex && !ex->done();
+  if (live) {
+    ex->write(event);
+    watch_output(*ex);
+  }
   // The GET stream keeps only what it could not send; a request's stream
   // keeps all, in case its connection breaks before it ends.
-  if (s.no != 0) {
-    settings_.events->store(id_, s.no, seq, std::move(event));
+  if (no != 0) {
+    settings_.events->store(id_, no, seq, std::move(event));
   } else if (!live) {
     unsent_.push_back(std::move(event));
     if (unsent_.size() > settings_.max_unsent)
@@ -361,9 +416,12 @@ void http_session::deliver(std::optional<protocol::request_id> request,
   push_event(s, text);
   if (!ends)
     return;
-  s.ended = true;
-  if (s.ex && !s.ex->done()) {
-    auto ex = std::move(s.ex);
+  auto j = streams_.find(no);
+  if (j == streams_.end())
+    return;
+  j->second.ended = true;
+  if (j->second.ex && !j->second.ex->done()) {
+    auto ex = std::move(j->second.ex);
     erase_stream(no);
     ex->end_stream();
   }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -31,6 +34,12 @@ struct http_session_settings {
   size_t max_detached_streams = 64;
   /// Messages kept for a GET stream that is not open.
   size_t max_unsent = 1024;
+  /// Output waiting for a client past this makes producers that can wait
+  /// (`channel::await_writable`) wait until it is below `resume_output`.
+  size_t pause_output = 4 * 1024 * 1024;
+  size_t resume_output = 1024 * 1024;
+  /// How long a producer waits at most (then the client counts as stalled).
+  caf::timespan max_producer_wait = std::chrono::seconds(10);
 };
 
 /// One Streamable HTTP session: the channel its session actor writes to,
@@ -68,6 +77,8 @@ public:
   void close() override;
 
   void close_stream(const protocol::request_id& id) override;
+
+  void await_writable() override;
 
   // -- I/O thread -------------------------------------------------------------
 
@@ -167,6 +178,12 @@ private:
 
   bool post_deliver(const transports::output_route& route, std::string text);
 
+  /// Pauses producers while `ex` has much output left (I/O thread).
+  void watch_output(transports::http_exchange& ex);
+
+  /// Takes `n` delivered bytes off the backlog; wakes waiting producers.
+  void dequeued(size_t n);
+
   std::shared_ptr<transports::http_io> io_;
   std::string id_;
   http_session_settings settings_;
@@ -185,6 +202,16 @@ private:
   stream get_;
   /// What waits for a GET stream to open (bounded).
   std::deque<std::string> unsent_;
+  /// Whether producers wait (`await_writable`), and whether a wait timed
+  /// out since (the reader stalled: producers go on, and the listener's
+  /// bound on pending output decides).
+  std::mutex drain_mtx_;
+  std::condition_variable drain_cv_;
+  std::atomic<bool> congested_{false};
+  bool stalled_ = false;
+  /// Bytes posted to the I/O thread and not delivered yet.
+  std::atomic<size_t> queued_{0};
+  std::atomic<int> waiters_{0};
 };
 
 } // namespace mcp::detail

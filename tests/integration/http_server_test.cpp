@@ -508,14 +508,12 @@ CAF_TEST(slow headers are cut off and other clients are served) {
 
 CAF_TEST_FIXTURE_SCOPE_END()
 
-CAF_TEST(a client that stops reading is disconnected and others are served) {
-  auto opts = fixture::defaults();
-  opts.listener.max_pending_output = 1024 * 1024;
-  fixture f{opts};
-  auto id = f.initialize();
-  net::io_context ioc;
-  tcp::socket slow{ioc};
-  slow.connect({net::ip::make_address("127.0.0.1"), f.port});
+namespace {
+
+/// Sends the request that runs the "flood" tool (20,000 progress
+/// notifications of 1 KiB) on a connection of its own.
+void start_flood(tcp::socket& sock, uint16_t port, const std::string& id) {
+  sock.connect({net::ip::make_address("127.0.0.1"), port});
   std::string body = R"({"jsonrpc":"2.0","id":5,"method":"tools/call",)"
                      R"("params":{"name":"flood","arguments":{},)"
                      R"("_meta":{"progressToken":"f"}}})";
@@ -525,9 +523,62 @@ CAF_TEST(a client that stops reading is disconnected and others are served) {
               "Mcp-Session-Id: " + id + "\r\n"
               "Content-Length: " + std::to_string(body.size())
               + "\r\n\r\n" + body;
-  net::write(slow, net::buffer(head));
-  // The client reads nothing for a while; the server serves others.
-  std::this_thread::sleep_for(500ms);
+  net::write(sock, net::buffer(head));
+}
+
+} // namespace
+
+CAF_TEST(a slow reader gets a burst far larger than the output bound whole) {
+  auto opts = fixture::defaults();
+  opts.listener.max_pending_output = 1024 * 1024;
+  fixture f{opts};
+  auto id = f.initialize();
+  net::io_context ioc;
+  tcp::socket sock{ioc};
+  start_flood(sock, f.port, id);
+  // 20 MB through a bound of 1 MB: the handler waits for the reader.
+  beast::flat_buffer buf;
+  http::response_parser<http::string_body> res;
+  res.body_limit(boost::none);
+  mcp::protocol::sse_parser parser;
+  size_t progress = 0;
+  bool answered = false;
+  beast::error_code ec;
+  for (size_t reads = 1; !answered && !ec; ++reads) {
+    http::read_some(sock, buf, res, ec);
+    if (reads % 64 == 0)
+      std::this_thread::sleep_for(1ms);
+    if (!res.is_header_done())
+      continue;
+    parser.feed(
+      res.get().body(),
+      [&](mcp::protocol::sse_event&& ev) {
+        if (ev.data.find("notifications/progress") != std::string::npos)
+          ++progress;
+        else if (!ev.data.empty())
+          answered = true;
+      },
+      [](mcp::protocol::sse_error) { CAF_FAIL("bad SSE"); });
+    res.get().body().clear();
+  }
+  CAF_CHECK(!ec);
+  CAF_CHECK(answered);
+  CAF_CHECK_EQUAL(progress, 20000u);
+  CAF_CHECK(f.pings(id));
+}
+
+CAF_TEST(a client that stops reading is disconnected and others are served) {
+  auto opts = fixture::defaults();
+  opts.listener.max_pending_output = 1024 * 1024;
+  opts.max_producer_wait = 200ms;
+  fixture f{opts};
+  auto id = f.initialize();
+  net::io_context ioc;
+  tcp::socket slow{ioc};
+  start_flood(slow, f.port, id);
+  // The client reads nothing; the server serves others. Past the producer
+  // wait the tool goes on and the listener cuts the connection.
+  std::this_thread::sleep_for(1s);
   auto other = f.initialize();
   CAF_CHECK(f.pings(other));
   // What the slow client finds: far less than the 20 MB the tool wrote,
