@@ -79,61 +79,53 @@ std::atomic<int>& sleepers_stopped() {
   return res;
 }
 
+/// Adds tool `name` (any object as input) that runs `fn` on `exec`.
+void add_tool(mcp::server_definition& def, std::string name,
+              mcp::execution exec, mcp::tool_handler fn) {
+  mcp::tool t;
+  t.name = std::move(name);
+  t.description = t.name;
+  t.input_schema = json::parse(R"({"type":"object"})").as_object();
+  t.exec = exec;
+  t.handler = std::move(fn);
+  def.add(std::move(t));
+}
+
 mcp::server_definition test_definition() {
+  using mcp::execution;
+  using result = caf::expected<mcp::tool_result>;
   mcp::server_definition def{"http-test", "1.0"};
-  mcp::tool echo;
-  echo.name = "echo";
-  echo.description = "echo";
-  echo.input_schema = json::parse(R"({"type":"object"})").as_object();
-  echo.exec = mcp::execution::immediate;
-  echo.handler = [](mcp::request_context&, const json::object& args)
-    -> caf::expected<mcp::tool_result> {
-    return mcp::tool_result::text(json::serialize(args));
-  };
-  def.add(echo);
-  mcp::tool steps = echo;
-  steps.name = "steps";
-  steps.exec = mcp::execution::pooled;
-  steps.handler = [](mcp::request_context& ctx, const json::object&)
-    -> caf::expected<mcp::tool_result> {
-    for (int i = 1; i <= 3; ++i)
-      ctx.report_progress(i, 3, "step");
-    return mcp::tool_result::text("done");
-  };
-  def.add(steps);
-  mcp::tool poll = echo;
-  poll.name = "poll";
-  poll.exec = mcp::execution::dedicated;
-  poll.handler = [](mcp::request_context& ctx, const json::object&)
-    -> caf::expected<mcp::tool_result> {
-    ctx.report_progress(1, 2);
-    ctx.close_stream();
-    ctx.sleep_for(100ms);
-    ctx.report_progress(2, 2);
-    return mcp::tool_result::text("after the break");
-  };
-  def.add(poll);
-  mcp::tool flood = echo;
-  flood.name = "flood";
-  flood.exec = mcp::execution::pooled;
-  flood.handler = [](mcp::request_context& ctx, const json::object&)
-    -> caf::expected<mcp::tool_result> {
-    std::string page(1024, 'x');
-    for (int i = 1; i <= 20000 && !ctx.cancelled(); ++i)
-      ctx.report_progress(i, 20000, page);
-    return mcp::tool_result::text("flooded");
-  };
-  def.add(flood);
-  mcp::tool sleepy = echo;
-  sleepy.name = "sleepy";
-  sleepy.exec = mcp::execution::dedicated;
-  sleepy.handler = [](mcp::request_context& ctx, const json::object&)
-    -> caf::expected<mcp::tool_result> {
-    if (!ctx.sleep_for(10s))
-      ++sleepers_stopped();
-    return mcp::tool_result::text("woke");
-  };
-  def.add(sleepy);
+  add_tool(def, "echo", execution::immediate,
+           [](mcp::request_context&, const json::object& args) -> result {
+             return mcp::tool_result::text(json::serialize(args));
+           });
+  add_tool(def, "steps", execution::pooled,
+           [](mcp::request_context& ctx, const json::object&) -> result {
+             for (int i = 1; i <= 3; ++i)
+               ctx.report_progress(i, 3, "step");
+             return mcp::tool_result::text("done");
+           });
+  add_tool(def, "poll", execution::dedicated,
+           [](mcp::request_context& ctx, const json::object&) -> result {
+             ctx.report_progress(1, 2);
+             ctx.close_stream();
+             ctx.sleep_for(100ms);
+             ctx.report_progress(2, 2);
+             return mcp::tool_result::text("after the break");
+           });
+  add_tool(def, "flood", execution::pooled,
+           [](mcp::request_context& ctx, const json::object&) -> result {
+             std::string page(1024, 'x');
+             for (int i = 1; i <= 20000 && !ctx.cancelled(); ++i)
+               ctx.report_progress(i, 20000, page);
+             return mcp::tool_result::text("flooded");
+           });
+  add_tool(def, "sleepy", execution::dedicated,
+           [](mcp::request_context& ctx, const json::object&) -> result {
+             if (!ctx.sleep_for(10s))
+               ++sleepers_stopped();
+             return mcp::tool_result::text("woke");
+           });
   return def;
 }
 

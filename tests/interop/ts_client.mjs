@@ -10,6 +10,7 @@ import {
   ElicitRequestSchema,
   ListRootsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { report, step, text } from "./steps.mjs";
 
 const server = process.argv[2];
 if (!server) {
@@ -17,14 +18,7 @@ if (!server) {
   process.exit(2);
 }
 
-const steps = [];
-async function step(name, fn) {
-  const t0 = performance.now();
-  await fn();
-  steps.push(`${name} (${(performance.now() - t0).toFixed(0)} ms)`);
-}
 
-const text = (result) => result.content[0].text;
 
 async function fixtureCounter(client, key, atLeast) {
   for (let i = 0; i < 500; ++i) {
@@ -157,10 +151,8 @@ try {
   });
 
   await client.close();
-  for (const s of steps) console.log(`ok: ${s}`);
-  console.log("typescript sdk interop: all checks passed");
+  report("typescript sdk interop: all checks passed");
 } catch (err) {
-  for (const s of steps) console.log(`ok: ${s}`);
-  console.error(`FAILED: ${err?.stack ?? err}`);
+  report("", err);
   process.exit(1);
 }

@@ -6,6 +6,7 @@
 //   usage: node ts_http_client.mjs v1|v2|v1-sse SERVER_BINARY
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { report, step, text } from "./steps.mjs";
 
 const [sdk, server] = process.argv.slice(2);
 if (!["v1", "v2", "v1-sse"].includes(sdk) || !server) {
@@ -13,12 +14,6 @@ if (!["v1", "v2", "v1-sse"].includes(sdk) || !server) {
   process.exit(2);
 }
 
-const steps = [];
-async function step(name, fn) {
-  const t0 = performance.now();
-  await fn();
-  steps.push(`${name} (${(performance.now() - t0).toFixed(0)} ms)`);
-}
 
 /// Starts the server on a free port; resolves with its URL.
 function startServer() {
@@ -58,7 +53,6 @@ if (sdk === "v1-sse") {
   callTool = (c, params, options) => c.callTool(params, options);
 }
 
-const text = (result) => result.content[0].text;
 const { child, url } = await startServer();
 const endpoint = sdk === "v1-sse" ? url.replace(/\/mcp$/, "/sse") : url;
 const client = sdk !== "v2"
@@ -131,12 +125,10 @@ try {
     });
 
   await client.close();
-  for (const s of steps) console.log(`ok: ${s}`);
-  console.log(`typescript sdk ${sdk} over http: all checks passed`);
+  report(`typescript sdk ${sdk} over http: all checks passed`);
   child.kill();
 } catch (err) {
-  for (const s of steps) console.log(`ok: ${s}`);
-  console.error(`FAILED: ${err?.stack ?? err}`);
+  report("", err);
   child.kill();
   process.exit(1);
 }
