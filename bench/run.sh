@@ -129,6 +129,7 @@ http_server node bench/ts_bench_server.mjs
 http_measure http-caf-client-ts-server caf
 http_measure http-ts1-client-ts-server ts1
 http_measure http-ts2-client-ts-server ts2
+http_measure http-ts-server-idle idle "$pid"
 kill "$pid"
 ratio http-caf-client-caf-server http-ts1-client-ts-server
 ratio http-caf-client-caf-server http-ts2-client-ts-server
