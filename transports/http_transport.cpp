@@ -176,10 +176,14 @@ void forget(broker_t* self, caf::io::connection_handle hdl) {
 /// before it quits. A broker's `close` instead waits for the peer to end the
 /// connection (a server holding an SSE stream open never does), and a
 /// connection still in the multiplexer when the actor system stops is
-/// leaked by CAF 0.17.
+/// leaked by CAF 0.17. A handle the broker no longer has (its closed
+/// message is on the way) has no socket of its own any more: its number may
+/// belong to another connection now, and is left alone.
 void retire(broker_t* self, caf::io::connection_handle hdl) {
-  ::shutdown(static_cast<int>(hdl.id()), SHUT_RDWR);
   forget(self, hdl);
+  if (!self->valid(hdl))
+    return;
+  ::shutdown(static_cast<int>(hdl.id()), SHUT_RDWR);
   self->state.retiring.push_back(hdl);
 }
 
@@ -269,7 +273,9 @@ void take(broker_t* self, connection& c, std::string_view text) {
 /// `epoll_ctl` calls and a poll round for every request.)
 void write_to(broker_t* self, connection& c, const std::string& text) {
   size_t written = 0;
-  if (!c.scribe_writing) {
+  // Only while the broker has the scribe is the socket number this
+  // connection's (see `retire`).
+  if (!c.scribe_writing && self->valid(c.hdl)) {
     auto n = ::send(static_cast<int>(c.hdl.id()), text.data(), text.size(),
                     MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0)

@@ -149,7 +149,9 @@ void write_out(broker_t* self) {
     return;
   }
   size_t written = 0;
-  if (!st.scribe_writing) {
+  // The socket number is the scribe's only while the broker has it (once
+  // its closed message is on the way, the number may be another socket's).
+  if (!st.scribe_writing && self->valid(st.to_child)) {
     auto n = ::send(st.to_child_fd, st.out.data(), st.out.size(),
                     MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0)
@@ -247,7 +249,7 @@ void start_reaping(broker_t* self) {
 /// Closes the child's stdin once everything written has left.
 void close_input(broker_t* self) {
   auto& st = self->state;
-  if (st.writable && st.to_child_fd >= 0)
+  if (st.writable && st.to_child_fd >= 0 && self->valid(st.to_child))
     ::shutdown(st.to_child_fd, SHUT_WR);
   start_reaping(self);
 }
@@ -372,7 +374,7 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       }
       st.io_open = false;
       // Nothing it says can reach us any more: tell it to stop too.
-      if (st.writable && st.to_child_fd >= 0)
+      if (st.writable && st.to_child_fd >= 0 && self->valid(st.to_child))
         ::shutdown(st.to_child_fd, SHUT_WR);
       st.reader->finish(to_owner(self));
       if (st.end_reason.empty() && st.stage == phase::open)
