@@ -129,6 +129,20 @@ mcp::server_definition test_definition() {
   return def;
 }
 
+/// The transport settings of a client of the server on `port`.
+mcp::transports::http_transport_config client_transport(uint16_t port) {
+  mcp::transports::http_transport_config res;
+  res.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  return res;
+}
+
+/// Client settings that keep bad input off stderr.
+mcp::client_config quiet_client() {
+  mcp::client_config res;
+  res.log_bad_input = false;
+  return res;
+}
+
 struct fixture {
   mcp::system_config cfg;
   caf::actor_system sys{cfg};
@@ -604,12 +618,9 @@ CAF_TEST(a client whose session expired starts a new one transparently) {
   auto opts = fixture::defaults();
   opts.session_idle_timeout = 200ms;
   fixture f{opts};
-  mcp::transports::http_transport_config t;
-  t.url = "http://127.0.0.1:" + std::to_string(f.port) + "/mcp";
+  auto t = client_transport(f.port);
   t.open_get_stream = false;
-  mcp::client_config cfg;
-  cfg.log_bad_input = false;
-  auto client = mcp::spawn_http_client(f.sys, t, cfg);
+  auto client = mcp::spawn_http_client(f.sys, t, quiet_client());
   CAF_REQUIRE(static_cast<bool>(client));
   mcp::blocking_client api{f.sys, *client};
   CAF_REQUIRE(static_cast<bool>(api.info()));
@@ -627,11 +638,8 @@ CAF_TEST(a client whose session expired starts a new one transparently) {
 
 CAF_TEST(the client over http times out and cancels as over stdio) {
   fixture f;
-  mcp::transports::http_transport_config t;
-  t.url = "http://127.0.0.1:" + std::to_string(f.port) + "/mcp";
-  mcp::client_config cfg;
-  cfg.log_bad_input = false;
-  auto client = mcp::spawn_http_client(f.sys, t, cfg);
+  auto client = mcp::spawn_http_client(f.sys, client_transport(f.port),
+                                       quiet_client());
   CAF_REQUIRE(static_cast<bool>(client));
   mcp::blocking_client api{f.sys, *client};
   CAF_REQUIRE(static_cast<bool>(api.info()));
@@ -667,14 +675,10 @@ CAF_TEST(a supervised client restarts when its http server comes back) {
   auto opts = fixture::defaults();
   auto f = std::make_unique<fixture>(opts);
   auto port = f->port;
-  mcp::transports::http_transport_config t;
-  t.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
-  mcp::client_config cfg;
-  cfg.log_bad_input = false;
   mcp::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
   auto client = mcp::spawn_http_client(
-    sys, t, cfg,
+    sys, client_transport(port), quiet_client(),
     mcp::restart_policy::with_backoff(20, std::chrono::milliseconds(50),
                                       std::chrono::milliseconds(200)));
   CAF_REQUIRE(static_cast<bool>(client));
@@ -739,8 +743,7 @@ CAF_TEST(custom headers go with every request) {
   auto probe = std::make_shared<header_probe>();
   auto listener = mcp::transports::http_listener::start({}, probe);
   CAF_REQUIRE(static_cast<bool>(listener));
-  mcp::transports::http_transport_config t;
-  t.url = "http://127.0.0.1:" + std::to_string((*listener)->port()) + "/mcp";
+  auto t = client_transport((*listener)->port());
   t.headers = {{"Authorization", "Bearer t0ken"}};
   auto client = mcp::spawn_http_client(sys, t);
   CAF_REQUIRE(static_cast<bool>(client));
