@@ -468,12 +468,16 @@ public:
     if (stopped_)
       return;
     stopped_ = true;
-    std::promise<void> done;
-    io_->post([&] {
+    if (io_->on_io_thread()) {
       ep_->shutdown();
-      done.set_value();
-    });
-    done.get_future().wait();
+    } else {
+      std::promise<void> done;
+      io_->post([&] {
+        ep_->shutdown();
+        done.set_value();
+      });
+      done.get_future().wait();
+    }
     io_->stop();
   }
 

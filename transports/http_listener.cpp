@@ -582,13 +582,49 @@ std::shared_ptr<http_io> http_listener::io() const noexcept {
 }
 
 void http_io::post(std::function<void()> f) {
-  if (on_io_thread()) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  if (on_io_thread() && taken_ == 0 && queue_.empty()) {
+    guard.unlock();
     f();
     return;
   }
-  std::lock_guard<std::mutex> guard{mtx_};
-  if (enqueue_)
-    enqueue_(std::move(f));
+  if (!enqueue_)
+    return;
+  queue_.push_back(std::move(f));
+  if (!scheduled_) {
+    scheduled_ = true;
+    enqueue_([this] { drain(); });
+  }
+}
+
+void http_io::drain() {
+  std::deque<std::function<void()>> batch;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (queue_.empty()) {
+        scheduled_ = false;
+        return;
+      }
+      batch.swap(queue_);
+      taken_ = batch.size();
+    }
+    while (!batch.empty()) {
+      auto f = std::move(batch.front());
+      batch.pop_front();
+      --taken_;
+      f();
+    }
+  }
+}
+
+void http_io::clear() {
+  std::deque<std::function<void()>> left;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    left.swap(queue_);
+    scheduled_ = false;
+  }
 }
 
 bool http_io::on_io_thread() const noexcept {
@@ -633,10 +669,12 @@ void http_listener::stop() {
     // With the acceptor, timers and sockets closed, the context runs out of
     // work and the thread ends.
   });
-  if (std::this_thread::get_id() == st.io_id)
+  if (std::this_thread::get_id() == st.io_id) {
     st.thread.detach();
-  else
+  } else {
     st.thread.join();
+    st.io->clear();
+  }
   std::lock_guard<std::mutex> guard{st.mtx};
   st.stopped = true;
   st.cv.notify_all();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <atomic>
 #include <memory>
@@ -129,13 +130,15 @@ public:
   virtual void on_drain(size_t below, std::function<void()> f) = 0;
 };
 
-/// Runs work on a listener's I/O thread. Shared by what outlives the
-/// listener (a session's channel): once the listener stopped, posted work
-/// is dropped instead of run.
+/// Runs work on a listener's I/O thread, in the order it was posted from
+/// all threads together. Shared by what outlives the listener (a session's
+/// channel): once the listener stopped, posted work is dropped instead of
+/// run.
 class http_io {
 public:
-  /// Runs `f` on the I/O thread (at once when called there); drops it once
-  /// the listener stopped.
+  /// Runs `f` on the I/O thread after all work posted before it: at once
+  /// when called there with nothing waiting. Drops `f` once the listener
+  /// stopped.
   void post(std::function<void()> f);
 
   /// Returns whether the caller runs on the I/O thread.
@@ -144,9 +147,22 @@ public:
 private:
   friend class http_listener;
 
+  /// Runs what waits, in order (on the I/O thread).
+  void drain();
+
+  /// Drops what waits (once the I/O thread ended).
+  void clear();
+
   std::mutex mtx_;
   /// Queues a function on the I/O context; empty once stopped.
   std::function<void(std::function<void()>)> enqueue_;
+  /// Posted work that waits for the I/O thread.
+  std::deque<std::function<void()>> queue_;
+  /// Whether a `drain` is queued on the I/O context.
+  bool scheduled_ = false;
+  /// How much work `drain` took from `queue_` and has yet to run (I/O
+  /// thread only).
+  size_t taken_ = 0;
   std::atomic<std::thread::id> io_id_{};
 };
 

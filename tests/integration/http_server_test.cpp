@@ -406,6 +406,8 @@ CAF_TEST(a 2025-03-26 session sends batches on one stream) {
   CAF_REQUIRE_EQUAL(r.status, 200u);
   CAF_CHECK_EQUAL(r.header("Content-Type"), "text/event-stream");
   auto events = r.events();
+  if (events.size() != 4u)
+    CAF_MESSAGE("batch stream: " << r.body);
   CAF_REQUIRE_EQUAL(events.size(), 4u);
   CAF_CHECK_EQUAL(events[0].at("method"), "notifications/progress");
   CAF_REQUIRE(events[3].is_array());
