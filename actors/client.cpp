@@ -87,6 +87,8 @@ caf::behavior client(Self* self, client_config cfg) {
         ++st.stats.oversized_messages;
       if (st.cfg.log_bad_input)
         std::fprintf(stderr, "[caf-mcp client] %s\n", x.detail.c_str());
+      if (!x.response_id.empty())
+        st.on_unreadable_response(x);
     },
     [self, &st](transports::transport_closed& x) {
       if (st.phase == stage::closed) {

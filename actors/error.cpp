@@ -31,6 +31,8 @@ const char* to_string(errc x) noexcept {
       return "session_closed";
     case errc::invalid_argument:
       return "invalid_argument";
+    case errc::invalid_result:
+      return "invalid_result";
   }
   return "unknown";
 }

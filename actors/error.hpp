@@ -38,6 +38,8 @@ enum class errc : uint8_t {
   session_closed,
   /// A request or argument is invalid before it was sent.
   invalid_argument,
+  /// The peer's result does not have the shape of the request's result type.
+  invalid_result,
 };
 
 /// Returns the name of `x`.

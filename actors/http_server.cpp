@@ -24,6 +24,7 @@
 #include "actors/server_messages.hpp"
 #include "actors/system_config.hpp"
 #include "protocol/error_code.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/methods.hpp"
 #include "protocol/version.hpp"
@@ -62,7 +63,9 @@ std::string error_body(error_code code, std::string_view message) {
   json::object res;
   res.emplace("jsonrpc", "2.0");
   res.emplace("error", std::move(err));
-  return json::serialize(res);
+  std::string text;
+  protocol::append_json(text, res);
+  return text;
 }
 
 /// The Streamable HTTP endpoint: sessions by id, each request routed to its
@@ -246,7 +249,7 @@ private:
     if (!version_ok(*ex))
       return;
     boost::system::error_code ec;
-    auto msg = json::parse(req.body, ec);
+    auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
     if (ec) {
       fail(*ex, 400, error_code::parse_error,
            "Parse error: " + ec.message());
@@ -386,7 +389,7 @@ private:
       return;
     }
     boost::system::error_code ec;
-    auto msg = json::parse(req.body, ec);
+    auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
     if (ec || !(msg.is_object() || msg.is_array())) {
       ex->respond(400, {{"Content-Type", "text/plain"}},
                   ec ? "Parse error: " + ec.message()

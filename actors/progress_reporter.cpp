@@ -2,13 +2,14 @@
 
 #include <cmath>
 
-#include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <boost/json/value.hpp>
 
 #include "actors/detail/request_state.hpp"
 #include "actors/detail/session_link.hpp"
 #include "actors/error.hpp"
 #include "protocol/json_number.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/methods.hpp"
 
 namespace mcp {
@@ -57,7 +58,7 @@ caf::error progress_reporter::report(double progress,
   }
   if (!message.empty() && link_->protocol_version >= "2025-03-26") {
     text += R"(,"message":)";
-    text += boost::json::serialize(boost::json::string{message});
+    protocol::append_json(text, boost::json::string{message});
   }
   text += "}}";
   // A burst goes at the reader's pace (where the channel can tell).

@@ -15,6 +15,7 @@
 #include "actors/server_messages.hpp"
 #include "protocol/elicitation_form.hpp"
 #include "protocol/json_schema.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/methods.hpp"
 
@@ -81,7 +82,8 @@ progress_reporter request_context::progress() const {
 bool request_context::log(protocol::log_level level, json::value data,
                           std::string_view logger) {
   if (!link_->logging
-      || static_cast<uint8_t>(level) < link_->log_level.load())
+      || static_cast<uint8_t>(level) < link_->log_level.load()
+      || protocol::find_non_finite(data))
     return false;
   return link_->out->post(
     protocol::make_log_message(level, logger, std::move(data)),

@@ -126,7 +126,8 @@ public:
   progress_reporter progress() const;
 
   /// Sends `notifications/message` if `level` is at least the session's
-  /// level (see `logging/setLevel`); returns whether it was sent.
+  /// level (see `logging/setLevel`); returns whether it was sent. Data that
+  /// holds a number JSON cannot represent (infinity, NaN) is not sent.
   bool log(protocol::log_level level, boost::json::value data,
            std::string_view logger = {});
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -14,6 +16,7 @@
 #include "actors/detail/server_session.hpp"
 #include "actors/error.hpp"
 #include "actors/server_messages.hpp"
+#include "protocol/json_text.hpp"
 
 namespace mcp {
 
@@ -151,6 +154,15 @@ caf::expected<caf::actor> spawn_server(caf::actor_system& sys,
   settings->instructions = std::move(def.instructions);
   settings->options = def.options;
   settings->experimental = std::move(def.experimental);
+  // Under CAF's deterministic test scheduler, handlers stay on it.
+  auto testing = caf::get_or(sys.config(), "scheduler.policy",
+                             caf::atom("stealing"))
+                 == caf::atom("testing");
+  auto threads = def.options.handler_threads;
+  if (threads == 0)
+    threads = std::max<size_t>(2, std::thread::hardware_concurrency());
+  if (!testing)
+    settings->handlers = std::make_shared<detail::handler_pool>(sys, threads);
   return sys.spawn(server,
                    std::shared_ptr<const detail::server_settings>{
                      std::move(settings)},
@@ -199,6 +211,8 @@ void notify_resource_updated(const caf::actor& server, std::string uri) {
 
 void send_log(const caf::actor& server, protocol::log_level level,
               boost::json::value data, std::string logger) {
+  if (protocol::find_non_finite(data))
+    return;
   log_record x{static_cast<uint8_t>(level), std::move(data), std::move(logger)};
   caf::anon_send(server, log_atom::value, std::move(x));
 }

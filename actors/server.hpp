@@ -61,7 +61,8 @@ void remove_prompt(const caf::actor& server, std::string name);
 /// sessions whose clients subscribed to it.
 void notify_resource_updated(const caf::actor& server, std::string uri);
 
-/// Sends a log message to every session whose level allows it.
+/// Sends a log message to every session whose level allows it; data that
+/// holds a number JSON cannot represent (infinity, NaN) is not sent.
 void send_log(const caf::actor& server, protocol::log_level level,
               boost::json::value data, std::string logger = {});
 

@@ -257,12 +257,17 @@ struct server_options {
   size_t max_waiting_requests = 4096;
   /// Resource subscriptions one session may hold.
   size_t max_subscriptions = 4096;
+  /// Threads for `pooled` handlers, shared by all sessions of the server
+  /// and apart from CAF's scheduler (0: one per core, at least two). A
+  /// request that finds them all busy waits for one.
+  size_t handler_threads = 0;
   /// How long a request to the client (sampling, elicitation, roots) may
   /// take unless the call says otherwise.
   caf::timespan client_request_timeout = std::chrono::seconds(60);
-  /// How long handlers may still run after the client closed its end
-  /// before they are cancelled.
-  caf::timespan drain_timeout = std::chrono::seconds(5);
+  /// How long handlers may still run and answer after the client closed its
+  /// end (a client may close it right after its last request); then they are
+  /// cancelled and the session ends without waiting for them.
+  caf::timespan drain_timeout = std::chrono::seconds(1);
   /// The least severe log level sent before the client sets one.
   protocol::log_level initial_log_level = protocol::log_level::debug;
   /// Declare `logging` (requests may then log).

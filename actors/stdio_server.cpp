@@ -1,10 +1,13 @@
 #include "actors/stdio_server.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include <caf/actor_system.hpp>
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
@@ -16,6 +19,14 @@
 #include "actors/system_config.hpp"
 
 namespace mcp {
+
+namespace {
+
+/// How long the process waits for cancelled handlers to return once the
+/// session ended before it exits anyway.
+constexpr auto exit_grace = std::chrono::seconds(1);
+
+} // namespace
 
 caf::error serve_stdio(caf::actor_system& sys, const caf::actor& server,
                        transports::stdio_channel_config cfg) {
@@ -58,11 +69,24 @@ int run_stdio_server(server_definition def) {
   }
   auto err = serve_stdio(sys, *server);
   caf::anon_send_exit(*server, caf::exit_reason::user_shutdown);
-  if (err) {
+  if (err)
     std::fprintf(stderr, "[caf-mcp server] %s\n", describe(err).c_str());
-    return 1;
+  auto status = err ? 1 : 0;
+  // The session cancelled what still ran; a handler that ignores that must
+  // not keep the process alive with no one left to answer.
+  auto deadline = std::chrono::steady_clock::now() + exit_grace;
+  while (sys.registry().running() > 0
+         && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (sys.registry().running() > 0) {
+    std::fprintf(stderr,
+                 "[caf-mcp server] exiting with %zu handler(s) still running "
+                 "after cancellation\n",
+                 sys.registry().running());
+    std::fflush(nullptr);
+    std::_Exit(status);
   }
-  return 0;
+  return status;
 }
 
 } // namespace mcp

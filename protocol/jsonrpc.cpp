@@ -127,13 +127,14 @@ boost::json::value make_result(const request_id& id,
   return obj;
 }
 
-void append_result_text(std::string& out, const request_id& id,
-                        const boost::json::value& result) {
+json_repairs append_result_text(std::string& out, const request_id& id,
+                                const boost::json::value& result) {
   out += R"({"jsonrpc":"2.0","id":)";
   out += id.to_json_text();
   out += R"(,"result":)";
-  append_json(out, result);
+  auto res = append_json(out, result);
   out += '}';
+  return res;
 }
 
 boost::json::value make_error(const std::optional<request_id>& id,
@@ -173,6 +174,133 @@ void set_progress_token(boost::json::value& params,
   if (!meta.is_object())
     meta = boost::json::object{};
   meta.get_object()["progressToken"] = token.to_json();
+}
+
+boost::json::parse_options message_parse_options() noexcept {
+  boost::json::parse_options res;
+  res.max_depth = max_message_depth;
+  return res;
+}
+
+namespace {
+
+/// A cursor over the text of a message for `scan_response_id`.
+struct scanner {
+  std::string_view text;
+  size_t pos = 0;
+
+  bool done() const noexcept {
+    return pos >= text.size();
+  }
+
+  char peek() const noexcept {
+    return text[pos];
+  }
+
+  void skip_space() noexcept {
+    while (!done()
+           && (peek() == ' ' || peek() == '\t' || peek() == '\n'
+               || peek() == '\r'))
+      ++pos;
+  }
+
+  /// Reads a string literal (at a '"'); `plain` tells whether it had no
+  /// escapes. Returns false if the text ends inside it.
+  bool read_string(std::string_view& out, bool& plain) noexcept {
+    auto start = ++pos;
+    plain = true;
+    while (!done() && peek() != '"') {
+      if (peek() == '\\') {
+        plain = false;
+        ++pos;
+      }
+      ++pos;
+    }
+    if (done())
+      return false;
+    out = text.substr(start, pos - start);
+    ++pos;
+    return true;
+  }
+
+  /// Reads an id value: an integer or a string without escapes.
+  std::optional<request_id> read_id() noexcept {
+    if (done())
+      return std::nullopt;
+    if (peek() == '"') {
+      std::string_view s;
+      bool plain = false;
+      auto at = pos;
+      auto ok = read_string(s, plain);
+      pos = at;
+      if (!ok || !plain)
+        return std::nullopt;
+      return request_id{std::string{s}};
+    }
+    auto start = pos;
+    auto end = pos;
+    if (end < text.size() && text[end] == '-')
+      ++end;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9')
+      ++end;
+    auto digits = text.substr(start, end - start);
+    if (digits.empty() || digits == "-" || digits.size() > 18
+        || (end < text.size()
+            && (text[end] == '.' || text[end] == 'e' || text[end] == 'E')))
+      return std::nullopt;
+    return request_id{static_cast<int64_t>(std::stoll(std::string{digits}))};
+  }
+};
+
+} // namespace
+
+std::optional<request_id> scan_response_id(std::string_view text) noexcept {
+  try {
+    scanner sc{text};
+    sc.skip_space();
+    if (sc.done() || sc.peek() != '{')
+      return std::nullopt;
+    ++sc.pos;
+    size_t depth = 1;
+    std::optional<request_id> id;
+    bool has_method = false;
+    bool has_answer = false;
+    while (!sc.done() && depth > 0) {
+      auto c = sc.peek();
+      if (c == '"') {
+        std::string_view s;
+        bool plain = false;
+        if (!sc.read_string(s, plain))
+          break;
+        if (depth != 1)
+          continue;
+        sc.skip_space();
+        if (sc.done() || sc.peek() != ':')
+          continue;
+        ++sc.pos;
+        sc.skip_space();
+        if (!plain)
+          continue;
+        if (s == "method")
+          has_method = true;
+        else if (s == "result" || s == "error")
+          has_answer = true;
+        else if (s == "id")
+          id = sc.read_id();
+        continue;
+      }
+      if (c == '{' || c == '[')
+        ++depth;
+      else if (c == '}' || c == ']')
+        --depth;
+      ++sc.pos;
+    }
+    if (has_method || !has_answer)
+      return std::nullopt;
+    return id;
+  } catch (...) {
+    return std::nullopt;
+  }
 }
 
 } // namespace mcp::protocol

@@ -5,10 +5,12 @@
 #include <string_view>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
 
 #include "protocol/error_code.hpp"
 #include "protocol/json_key.hpp"
+#include "protocol/json_text.hpp"
 
 namespace mcp::protocol {
 
@@ -48,6 +50,19 @@ struct incoming_message {
 /// Classifies `msg` without copying anything out of it.
 incoming_message classify(const boost::json::value& msg);
 
+/// How deep a message may nest: deeper ones are refused as malformed.
+inline constexpr size_t max_message_depth = 256;
+
+/// Returns the options every parser of messages uses (`max_message_depth`).
+boost::json::parse_options message_parse_options() noexcept;
+
+/// Finds the id of a response in `text`, a message that could not be parsed
+/// (nested too deep, cut off, too large): a shallow scan of the members of
+/// the top-level object, in linear time. Returns the id if the text reads
+/// as a response (an `id` that is an integer or a plain string, `result` or
+/// `error`, no `method`), nothing otherwise.
+std::optional<request_id> scan_response_id(std::string_view text) noexcept;
+
 /// Makes a request object. `params` is left out when null.
 boost::json::value make_request(const request_id& id, std::string_view method,
                                 boost::json::value params);
@@ -61,9 +76,10 @@ boost::json::value make_result(const request_id& id, boost::json::value result);
 
 /// Appends the text of the successful response to `id` with `result` to
 /// `out`: the same JSON as `make_result` serializes to, without building the
-/// envelope.
-void append_result_text(std::string& out, const request_id& id,
-                        const boost::json::value& result);
+/// envelope. Returns what had to be changed for valid JSON (see
+/// `append_json`).
+json_repairs append_result_text(std::string& out, const request_id& id,
+                                const boost::json::value& result);
 
 /// Makes an error response; a missing id becomes `null`.
 boost::json::value make_error(const std::optional<request_id>& id,

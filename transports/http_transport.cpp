@@ -20,7 +20,9 @@
 #include <caf/send.hpp>
 
 #include "protocol/json_text.hpp"
+#include "protocol/jsonrpc.hpp"
 #include "protocol/sse.hpp"
+#include "protocol/utf8.hpp"
 #include "transports/detail/serialize_http.hpp"
 #include "transports/messages.hpp"
 #include "transports/read_sizer.hpp"
@@ -234,22 +236,29 @@ void finish_now(broker_t* self) {
 /// read).
 void take(broker_t* self, connection& c, std::string_view text) {
   auto& st = self->state;
+  // A dropped response fails its request at once (see transport_fault).
+  auto response_id = [&] {
+    auto id = protocol::scan_response_id(text);
+    return id ? id->to_json_text() : std::string{};
+  };
   if (text.size() > st.cfg.max_message_size) {
     ++st.stats.oversized;
     caf::anon_send(st.owner,
                transport_fault{fault_kind::oversized_message,
                                "dropped a message of "
-                                 + std::to_string(text.size()) + " bytes"});
+                                 + std::to_string(text.size()) + " bytes",
+                               response_id()});
     return;
   }
   boost::system::error_code ec;
-  auto msg = json::parse(text, ec);
+  auto msg = json::parse(text, ec, {}, protocol::message_parse_options());
   if (ec) {
     ++st.stats.malformed;
     caf::anon_send(st.owner,
                transport_fault{fault_kind::malformed_message,
                                "malformed JSON from the server: "
-                                 + ec.message()});
+                                 + ec.message(),
+                               response_id()});
     return;
   }
   auto deliver = [&](json::value x) {
@@ -499,7 +508,9 @@ void on_done(broker_t* self, connection& c) {
       if (st.legacy && ok)
         break;
       if (!ok) {
-        auto excerpt = res.body().substr(0, 200);
+        std::string excerpt;
+        protocol::append_utf8_escaped(excerpt,
+                                      protocol::utf8_cut(res.body(), 200));
         st.batch.push_back(error_for(
           c.ex.id, -32000,
           "HTTP " + std::to_string(c.status) + " " + std::string{res.reason()}

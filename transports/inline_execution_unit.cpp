@@ -37,17 +37,22 @@ void inline_execution_unit::drain() {
   while (!queue_.empty()) {
     auto ptr = queue_.front();
     queue_.pop_front();
-    switch (ptr->resume(this, max_throughput)) {
-      case caf::resumable::resume_later:
-        queue_.push_back(ptr);
-        break;
-      case caf::resumable::done:
-      case caf::resumable::awaiting_message:
-        caf::intrusive_ptr_release(ptr);
-        break;
-      case caf::resumable::shutdown_execution_unit:
-        break;
-    }
+    if (resume_once(ptr, this, max_throughput))
+      queue_.push_back(ptr);
+  }
+}
+
+bool resume_once(caf::resumable* ptr, caf::execution_unit* ctx,
+                 size_t max_throughput) {
+  switch (ptr->resume(ctx, max_throughput)) {
+    case caf::resumable::resume_later:
+      return true;
+    case caf::resumable::done:
+    case caf::resumable::awaiting_message:
+      caf::intrusive_ptr_release(ptr);
+      return false;
+    default:
+      return false;
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <deque>
 #include <thread>
 
@@ -44,5 +45,11 @@ private:
   std::deque<caf::resumable*> queue_;
   bool stopped_ = false;
 };
+
+/// Runs `ptr` for at most `max_throughput` messages with `ctx` as its
+/// context and drops the reference the scheduler handed over unless `ptr`
+/// wants to run again: returns whether it does (then queue it again).
+bool resume_once(caf::resumable* ptr, caf::execution_unit* ctx,
+                 size_t max_throughput);
 
 } // namespace mcp::transports

@@ -4,6 +4,9 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
+#include "protocol/jsonrpc.hpp"
+#include "protocol/utf8.hpp"
+
 namespace mcp::transports {
 
 namespace {
@@ -11,12 +14,13 @@ namespace {
 /// How much of a bad line a fault quotes.
 constexpr size_t excerpt_size = 120;
 
-/// How deep a message may nest.
-constexpr size_t max_depth = 256;
-
+/// Quotes the start of `line`, cut on a character boundary, with bytes
+/// that are not UTF-8 written as `\xHH`.
 std::string excerpt(std::string_view line) {
-  std::string res{line.substr(0, excerpt_size)};
-  if (line.size() > excerpt_size)
+  std::string res;
+  auto head = protocol::utf8_cut(line, excerpt_size);
+  protocol::append_utf8_escaped(res, head);
+  if (head.size() < line.size())
     res += "...";
   return res;
 }
@@ -31,7 +35,7 @@ void bump(std::atomic<uint64_t>& counter) noexcept {
 
 json_line_reader::json_line_reader(size_t max_line_size)
   : framer_(max_line_size),
-    parser_(boost::json::storage_ptr{}, boost::json::parse_options{max_depth}) {
+    parser_(boost::json::storage_ptr{}, protocol::message_parse_options()) {
   // nop
 }
 
@@ -51,9 +55,12 @@ json_line_reader::parse(std::string_view line) {
   parser_.write(line.data(), line.size(), ec);
   if (ec) {
     bump(malformed_);
-    return transport_fault{fault_kind::malformed_message,
-                           "malformed JSON (" + ec.message()
-                             + "): " + excerpt(line)};
+    transport_fault res{fault_kind::malformed_message,
+                        "malformed JSON (" + ec.message()
+                          + "): " + excerpt(line)};
+    if (auto id = protocol::scan_response_id(line))
+      res.response_id = id->to_json_text();
+    return res;
   }
   bump(messages_in_);
   batch_.push_back(parser_.release());

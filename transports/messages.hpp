@@ -66,16 +66,32 @@ const char* to_string(fault_kind x) noexcept;
 
 /// Reports input the transport dropped; the connection goes on.
 struct transport_fault {
+  transport_fault() = default;
+
+  /// A fault of `kind`; `response_id` as below.
+  transport_fault(fault_kind kind, std::string detail,
+                  std::string response_id = {})
+    : kind(kind),
+      detail(std::move(detail)),
+      response_id(std::move(response_id)) {
+    // nop
+  }
+
   /// What was wrong.
   fault_kind kind = fault_kind::malformed_message;
   /// A description with a bounded excerpt of the input.
   std::string detail;
+  /// The JSON text of the id of the response the dropped message was, when a
+  /// shallow scan could still read it (`protocol::scan_response_id`); empty
+  /// otherwise. Its request can then fail at once instead of timing out.
+  std::string response_id;
 };
 
 /// Inspects a `transport_fault`.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transport_fault& x) {
-  return f(caf::meta::type_name("transport_fault"), x.kind, x.detail);
+  return f(caf::meta::type_name("transport_fault"), x.kind, x.detail,
+           x.response_id);
 }
 
 /// The last message of a transport to its owner: the connection is gone.

@@ -21,6 +21,7 @@
 #include <caf/message_id.hpp>
 
 #include "protocol/json_text.hpp"
+#include "protocol/jsonrpc.hpp"
 #include "transports/inline_execution_unit.hpp"
 #include "transports/json_line_reader.hpp"
 
@@ -73,13 +74,13 @@ bool channel::post(const boost::json::value& msg, output_route route) {
 
 bool channel::send_text(std::string& json, output_route route) {
   boost::system::error_code ec;
-  auto msg = boost::json::parse(json, ec);
+  auto msg = boost::json::parse(json, ec, {}, protocol::message_parse_options());
   return !ec && send(msg, route);
 }
 
 bool channel::post_text(std::string& json, output_route route) {
   boost::system::error_code ec;
-  auto msg = boost::json::parse(json, ec);
+  auto msg = boost::json::parse(json, ec, {}, protocol::message_parse_options());
   return !ec && post(msg, route);
 }
 

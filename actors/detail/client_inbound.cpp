@@ -5,6 +5,7 @@
 #include "actors/detail/actor_ops.hpp"
 #include "actors/error.hpp"
 #include "protocol/methods.hpp"
+#include "protocol/result_shape.hpp"
 
 namespace mcp::detail {
 
@@ -48,10 +49,19 @@ void client_state::on_response(const protocol::incoming_message& in) {
   }
   auto id = i->first;
   if (in.kind == protocol::message_kind::result) {
-    if (id == handshake_id)
+    if (id == handshake_id) {
       on_handshake_result(*in.result);
-    else
+    } else if (auto why = protocol::check_result(i->second.method,
+                                                 *in.result)) {
+      ++stats.invalid_messages;
+      log_bad_input("invalid " + i->second.method + " result: " + *why);
+      fail_pending(id,
+                   make_error(errc::invalid_result,
+                              i->second.method + " result: " + *why),
+                   progress_outcome::failed);
+    } else {
       complete(id, own_copy(*in.result));
+    }
     return;
   }
   auto error = make_server_error(*in.error);
@@ -62,6 +72,27 @@ void client_state::on_response(const protocol::incoming_message& in) {
     return;
   }
   fail_pending(id, error, progress_outcome::failed);
+}
+
+void client_state::on_unreadable_response(
+  const transports::transport_fault& x) {
+  auto rid = request_id::from_json_text(x.response_id);
+  auto i = rid && rid->is_integer() ? pending.find(rid->as_integer())
+                                    : pending.end();
+  if (i == pending.end())
+    return;
+  auto id = i->first;
+  auto err = make_error(errc::invalid_result,
+                        i->second.method + " response could not be read ("
+                          + std::string{transports::to_string(x.kind)}
+                          + "): " + x.detail);
+  if (id == handshake_id) {
+    take_pending(id, progress_outcome::failed, {});
+    handshake_failed(make_error(errc::handshake_failed,
+                                "initialize failed: " + describe(err)));
+    return;
+  }
+  fail_pending(id, err, progress_outcome::failed);
 }
 
 void client_state::on_notification(const protocol::incoming_message& in) {

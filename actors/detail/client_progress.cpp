@@ -1,6 +1,7 @@
 #include "actors/detail/client_state.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <caf/actor_system.hpp>
 #include <caf/scheduled_actor.hpp>
@@ -207,6 +208,11 @@ void client_state::on_progress(const json::value* params) {
   auto progress_val = obj->if_contains("progress");
   if (progress_val == nullptr || !progress_val->is_number())
     return bad("progress missing or not a number");
+  auto total_val = obj->if_contains("total");
+  if (!std::isfinite(progress_val->to_number<double>())
+      || (total_val && total_val->is_number()
+          && !std::isfinite(total_val->to_number<double>())))
+    return bad("progress or total out of range (beyond a double)");
   auto i = tokens.find(*token);
   if (i == tokens.end()) {
     if (recent_set.count(*token) > 0)
@@ -228,8 +234,8 @@ void client_state::on_progress(const json::value* params) {
   progress_update update;
   update.token = std::move(*token);
   update.progress = progress_val->to_number<double>();
-  if (auto total = obj->if_contains("total"); total && total->is_number())
-    update.total = total->to_number<double>();
+  if (total_val && total_val->is_number())
+    update.total = total_val->to_number<double>();
   if (auto msg = obj->if_contains("message"); msg && msg->is_string())
     update.message = std::string{msg->get_string()};
   ++stats.progress_delivered;

@@ -10,6 +10,7 @@
 #include "actors/detail/actor_ops.hpp"
 #include "actors/detail/deadline.hpp"
 #include "actors/error.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/methods.hpp"
 #include "transports/messages.hpp"
 
@@ -336,6 +337,13 @@ void client_state::dispatch(
     fail(errc::invalid_argument, "request params must be an object");
     return;
   }
+  for (auto* part : {&req.params, &opts.meta})
+    if (auto where = protocol::find_non_finite(*part)) {
+      fail(errc::invalid_argument,
+           "the number at " + *where
+             + " is not finite: JSON cannot represent it");
+      return;
+    }
   auto id = next_id++;
   if (opts.progress) {
     auto i = tokens.find(*opts.progress);

@@ -32,6 +32,7 @@
 #include "actors/messages.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/lifecycle.hpp"
+#include "transports/messages.hpp"
 
 namespace caf {
 class scheduled_actor;
@@ -179,6 +180,10 @@ public:
 
   /// Handles one message from the server.
   void on_inbound(boost::json::value& msg);
+
+  /// Fails the request whose response the transport had to drop (`x`
+  /// names its id) at once, instead of by its timeout.
+  void on_unreadable_response(const transports::transport_fault& x);
 
   /// Handles the end of the transport.
   void on_disconnect(std::string description);

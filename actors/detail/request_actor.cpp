@@ -34,6 +34,12 @@ json::value compute(request_job& job, bool& ok) {
     auto res = job.work(job.ctx);
     if (!res)
       return error_response(id, res.error());
+    if (auto where = protocol::find_non_finite(*res))
+      return protocol::make_error(
+        id, protocol::error_code::internal_error,
+        "Internal error: the result holds a number JSON cannot represent "
+        "(infinity or NaN) at " + (where->empty() ? "/" : *where),
+        json::object{{"path", *where}});
     ok = true;
     return std::move(*res);
   } catch (const std::exception& e) {
@@ -100,11 +106,13 @@ caf::actor spawn_request_actor(caf::event_based_actor* session,
 
 void start_request_actor(caf::event_based_actor* session,
                          const caf::actor& worker,
-                         std::shared_ptr<request_job> job, execution exec) {
+                         std::shared_ptr<request_job> job, execution exec,
+                         caf::execution_unit* pool) {
   // Immediate requests run on the session's own thread right after it (no
-  // other thread wakes); pooled ones go to the scheduler. A dedicated
-  // actor's thread picks up the message wherever it comes from.
-  auto host = exec == execution::immediate ? session->context() : nullptr;
+  // other thread wakes); pooled ones on the server's handler pool, never on
+  // the scheduler the sessions need. A dedicated actor's thread picks up
+  // the message wherever it comes from.
+  auto host = exec == execution::immediate ? session->context() : pool;
   caf::actor_cast<caf::abstract_actor*>(worker)->enqueue(
     caf::make_mailbox_element(session->ctrl(), caf::make_message_id(), {},
                               run_atom::value, std::move(job)),

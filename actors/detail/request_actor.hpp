@@ -50,11 +50,12 @@ caf::actor spawn_request_actor(caf::event_based_actor* session,
 
 /// Hands `job` to the idle request actor `worker`. For a scheduled worker,
 /// `exec` picks the thread: `immediate` runs it on the session's thread
-/// right after the session (no other thread wakes), `pooled` on the
-/// scheduler.
+/// right after the session (no other thread wakes), `pooled` on `pool`
+/// (the server's `handler_pool`; the scheduler if null).
 void start_request_actor(caf::event_based_actor* session,
                          const caf::actor& worker,
-                         std::shared_ptr<request_job> job, execution exec);
+                         std::shared_ptr<request_job> job, execution exec,
+                         caf::execution_unit* pool);
 
 /// Returns the JSON-RPC error response for a handler's error: the code of a
 /// `server_error`, else an internal error (-32603) describing `err`.

@@ -9,6 +9,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/detail/catalog.hpp"
+#include "actors/detail/handler_pool.hpp"
 #include "actors/server_definition.hpp"
 #include "transports/channel.hpp"
 
@@ -20,6 +21,8 @@ struct server_settings {
   std::string instructions;
   server_options options;
   boost::json::object experimental;
+  /// Runs `pooled` handlers.
+  std::shared_ptr<handler_pool> handlers;
 };
 
 /// Spawns a session actor of `server` (the server actor, which it monitors

@@ -1,5 +1,7 @@
 #include "actors/detail/session_state.hpp"
 
+#include "protocol/json_text.hpp"
+
 namespace mcp::detail::session_impl {
 
 void on_notification(session_actor* self, const protocol::incoming_message& in) {
@@ -46,6 +48,14 @@ void on_message(session_actor* self, const batch_ptr& batch,
   auto& st = self->state;
   switch (in.kind) {
     case protocol::message_kind::request:
+      if (auto where = in.params ? protocol::find_non_finite(*in.params)
+                                 : std::nullopt) {
+        ++st.stats.bad_input;
+        reply_error(self, batch, in.id, error_code::invalid_params,
+                    "Invalid params: the number at " + *where
+                      + " is out of range (beyond a double)");
+        return;
+      }
       on_request(self, batch, in);
       return;
     case protocol::message_kind::notification:

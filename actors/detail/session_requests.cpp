@@ -22,7 +22,8 @@ void start_request(session_actor* self, const request_id& id, execution exec,
     pool.pop_back();
   }
   auto state = job->state;
-  start_request_actor(self, worker, std::move(job), exec);
+  start_request_actor(self, worker, std::move(job), exec,
+                      st.settings->handlers.get());
   st.running.emplace(id, running_request{std::move(worker), dedicated,
                                          std::move(state), {}});
 }

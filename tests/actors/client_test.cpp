@@ -4,6 +4,7 @@
 #define FAIL(msg) CAF_FAIL(msg)
 #include <caf/test/dsl.hpp>
 
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -116,7 +117,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     return last_sent().at("id").as_int64();
   }
 
-  void respond(int64_t id, std::string_view result = "{}") {
+  void respond(int64_t id, std::string_view result = R"({"content":[]})") {
     deliver(R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"result":)"
            + std::string{result} + "}");
   }
@@ -180,7 +181,8 @@ struct fixture : test_coordinator_fixture<test_config> {
       + token.to_json_text() + R"(,"progress":)" + std::to_string(value)
       + "}}"));
     batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)"
-                                + std::to_string(id) + R"(,"result":{}})"));
+                                + std::to_string(id)
+                                + R"(,"result":{"content":[]}})"));
     self->send(client, inbound_atom::value, std::move(batch));
   }
 
@@ -229,7 +231,7 @@ CAF_TEST(requests before the handshake wait and keep their order) {
   CAF_CHECK_EQUAL((*sent)[2].at("method").as_string(), "tools/list");
   CAF_CHECK_EQUAL((*sent)[3].at("method").as_string(), "ping");
   CAF_CHECK_EQUAL((*sent)[4].at("method").as_string(), "tools/call");
-  respond((*sent)[3].at("id").as_int64());
+  respond((*sent)[3].at("id").as_int64(), "{}");
   CAF_CHECK(reply<json::value>().as_object().empty());
 }
 
@@ -301,6 +303,64 @@ CAF_TEST(results and server errors reach the caller) {
   CAF_CHECK_EQUAL(st.in_flight, 0u);
 }
 
+CAF_TEST(results without the shape of their type are errors) {
+  handshake();
+  for (auto bad : {"null", "[]", R"({"content":[5]})", R"({"content":{}})",
+                   R"({"content":[],"isError":"yes"})",
+                   R"({"content":[{"type":"text"}],"structuredContent":3})"}) {
+    send_request(mcp::requests::call_tool("echo", json::object{}));
+    respond(last_id(), bad);
+    auto err = error_reply();
+    CAF_CHECK(mcp::is(err, mcp::errc::invalid_result));
+    CAF_CHECK(mcp::describe(err).find("tools/call") != std::string::npos);
+  }
+  send_request(mcp::requests::list_tools());
+  respond(last_id(), R"({"tools":[{"name":"x"}]})");
+  CAF_CHECK(mcp::is(error_reply(), mcp::errc::invalid_result));
+  send_request(mcp::requests::call_tool("echo", json::object{}));
+  respond(last_id(), R"({"content":[{"type":"text","text":"ok"}],"extra":1})");
+  CAF_CHECK(reply<json::value>().as_object().contains("extra"));
+  send_request(mcp::requests::ping());
+  respond(last_id(), "7");
+  CAF_CHECK(mcp::is(error_reply(), mcp::errc::invalid_result));
+  CAF_CHECK_EQUAL(stats().in_flight, 0u);
+}
+
+CAF_TEST(a response the transport could not read fails its request at once) {
+  handshake();
+  send_request(mcp::requests::call_tool("echo", json::object{}));
+  auto id = last_id();
+  self->send(client, mcp::transports::transport_fault{
+                       mcp::transports::fault_kind::malformed_message,
+                       "malformed JSON (too deep)", std::to_string(id)});
+  consume_messages();
+  auto err = error_reply();
+  CAF_CHECK(mcp::is(err, mcp::errc::invalid_result));
+  CAF_CHECK(mcp::describe(err).find("too deep") != std::string::npos);
+  // A fault without an id, or with one no request has, only counts.
+  send_request(mcp::requests::ping());
+  for (auto unknown : {std::string{}, std::string{"999"}})
+    self->send(client, mcp::transports::transport_fault{
+                         mcp::transports::fault_kind::malformed_message, "x",
+                         unknown});
+  consume_messages();
+  CAF_CHECK(no_reply());
+  respond(last_id());
+  reply<json::value>();
+  CAF_CHECK_EQUAL(stats().malformed_messages, 3u);
+}
+
+CAF_TEST(numbers json cannot hold are refused before they are sent) {
+  handshake();
+  auto before = sent->size();
+  send_request(mcp::requests::call_tool(
+    "add", json::object{{"a", std::numeric_limits<double>::infinity()}}));
+  auto err = error_reply();
+  CAF_CHECK(mcp::is(err, mcp::errc::invalid_argument));
+  CAF_CHECK(mcp::describe(err).find("/arguments/a") != std::string::npos);
+  CAF_CHECK_EQUAL(sent->size(), before);
+}
+
 CAF_TEST(progress reaches subscribers in order and ends with the request) {
   handshake();
   auto log = std::make_shared<progress_log>();
@@ -357,7 +417,7 @@ CAF_TEST(progress that shares a read with the result comes before the end) {
       R"("progressToken":"batch","progress":)"
       + std::to_string(i) + "}}"));
   batch.push_back(json::parse(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
-                              + R"(,"result":{}})"));
+                              + R"(,"result":{"content":[]}})"));
   self->send(client, inbound_atom::value, std::move(batch));
   consume_messages();
   reply<json::value>();
@@ -763,9 +823,9 @@ CAF_TEST(all pages are followed) {
   self->send(client, mcp::all_pages_atom::value, mcp::requests::list_tools());
   consume_messages();
   CAF_CHECK(!last_sent().as_object().contains("params"));
-  respond(last_id(), R"({"tools":[{"name":"a"}],"nextCursor":"c1"})");
+  respond(last_id(), R"({"tools":[{"name":"a","inputSchema":{}}],"nextCursor":"c1"})");
   CAF_CHECK_EQUAL(last_sent().at("params").at("cursor").as_string(), "c1");
-  respond(last_id(), R"({"tools":[{"name":"b"},{"name":"c"}]})");
+  respond(last_id(), R"({"tools":[{"name":"b","inputSchema":{}},{"name":"c","inputSchema":{}}]})");
   auto all = reply<json::value>();
   CAF_REQUIRE_EQUAL(all.at("tools").as_array().size(), 3u);
   CAF_CHECK_EQUAL(all.at("tools").at(2).at("name").as_string(), "c");
@@ -795,7 +855,7 @@ CAF_TEST(a walk over pages is answered when the session closes) {
   handshake();
   self->send(client, mcp::all_pages_atom::value, mcp::requests::list_tools());
   consume_messages();
-  respond(last_id(), R"({"tools":[{"name":"a"}],"nextCursor":"c1"})");
+  respond(last_id(), R"({"tools":[{"name":"a","inputSchema":{}}],"nextCursor":"c1"})");
   self->send(client, mcp::shutdown_atom::value);
   consume_messages();
   CAF_CHECK(mcp::is(error_reply(), mcp::errc::session_closed));

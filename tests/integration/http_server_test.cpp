@@ -28,6 +28,7 @@
 #include "actors/blocking_client.hpp"
 #include "actors/http_client.hpp"
 #include "actors/http_server.hpp"
+#include "actors/request_handler.hpp"
 #include "actors/requests.hpp"
 #include "actors/atoms.hpp"
 #include "actors/error.hpp"
@@ -119,6 +120,20 @@ mcp::server_definition test_definition() {
              for (int i = 1; i <= 20000 && !ctx.cancelled(); ++i)
                ctx.report_progress(i, 20000, page);
              return mcp::tool_result::text("flooded");
+           });
+  add_tool(def, "spin", execution::pooled,
+           [](mcp::request_context& ctx, const json::object&) -> result {
+             auto until = std::chrono::steady_clock::now() + 20s;
+             while (!ctx.cancelled() && std::chrono::steady_clock::now() < until)
+               ; // computes: holds its thread
+             return mcp::tool_result::text("spun");
+           });
+  add_tool(def, "roots", execution::dedicated,
+           [](mcp::request_context& ctx, const json::object&) -> result {
+             auto res = ctx.list_roots();
+             if (!res)
+               return res.error();
+             return mcp::tool_result::text(json::serialize(*res));
            });
   add_tool(def, "sleepy", execution::dedicated,
            [](mcp::request_context& ctx, const json::object&) -> result {
@@ -671,6 +686,49 @@ CAF_TEST(the client over http times out and cancels as over stdio) {
   CAF_CHECK_EQUAL(sleepers_stopped().load(), before + 2);
   CAF_CHECK(static_cast<bool>(api.ping()));
   api.stop();
+}
+
+CAF_TEST(handlers that hold every pool thread delay no session) {
+  fixture f;
+  auto with_roots = quiet_client();
+  with_roots.roots_handler = mcp::spawn_request_handler(
+    f.sys, [](const mcp::server_request&) -> caf::expected<json::value> {
+      return json::value(json::object{{"roots", json::array{}}});
+    });
+  auto busy = mcp::spawn_http_client(f.sys, client_transport(f.port),
+                                     with_roots);
+  auto other = mcp::spawn_http_client(f.sys, client_transport(f.port),
+                                      quiet_client());
+  CAF_REQUIRE(busy && other);
+  mcp::blocking_client busy_api{f.sys, *busy};
+  mcp::blocking_client other_api{f.sys, *other};
+  CAF_REQUIRE(busy_api.info() && other_api.info());
+  caf::scoped_actor self{f.sys};
+  // More spinning calls than the pool has threads (at least two).
+  constexpr int spins = 4;
+  for (int i = 0; i < spins; ++i) {
+    mcp::request_options keyed;
+    keyed.cancel_key = "spin" + std::to_string(i);
+    self->send(*busy, mcp::requests::call_tool("spin", json::object{}, keyed));
+  }
+  std::this_thread::sleep_for(300ms);
+  auto t0 = std::chrono::steady_clock::now();
+  // A handler that waits for the client's answer gets it meanwhile.
+  CAF_CHECK(static_cast<bool>(busy_api.call_tool("roots", json::object{})));
+  CAF_CHECK(static_cast<bool>(other_api.ping()));
+  CAF_CHECK(static_cast<bool>(busy_api.ping()));
+  CAF_CHECK(static_cast<bool>(other_api.call_tool("echo", json::object{})));
+  CAF_CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+  for (int i = 0; i < spins; ++i)
+    self->send(*busy, mcp::cancel_atom::value, "spin" + std::to_string(i));
+  for (int i = 0; i < spins; ++i)
+    self->receive([](caf::error&) {},
+                  [](json::value&) { CAF_FAIL("a spin was not cancelled"); },
+                  caf::after(10s) >> [] { CAF_FAIL("no answer"); });
+  busy_api.stop();
+  other_api.stop();
+  caf::anon_send_exit(with_roots.roots_handler,
+                      caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST(a supervised client restarts when its http server comes back) {

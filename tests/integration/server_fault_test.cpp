@@ -294,6 +294,116 @@ CAF_TEST(a flood of requests is answered in full) {
   check_alive(n + 1);
 }
 
+CAF_TEST(every line the server writes is valid utf8 json) {
+  // `next` fails on a line that is not valid JSON in valid UTF-8.
+  initialize();
+  CAF_CHECK_EQUAL(
+    error_of("{\"jsonrpc\":\"2.0\",\"id\":\"\xFF\xFE" "1\",\"method\":\"ping\"}",
+             nullptr),
+    -32700);
+  std::string quoted{received.back().at("error").at("message").as_string()};
+  CAF_CHECK(quoted.find("\\xFF\\xFE1") != std::string::npos);
+  std::string accents = R"({"x":"a)";
+  for (int i = 0; i < 300; ++i)
+    accents += "\xC3\xA9";
+  CAF_CHECK_EQUAL(error_of(accents, nullptr), -32700);
+  check_alive(1);
+}
+
+CAF_TEST(numbers json cannot hold are refused both ways) {
+  initialize();
+  // 1e308 + 1e308 is infinity: the result cannot be written as JSON.
+  auto sum = [&](std::string_view args, int id) {
+    line(R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+         + R"(,"method":"tools/call","params":{"name":"add","arguments":)"
+         + std::string{args} + "}}");
+    return response(id);
+  };
+  auto res = sum(R"({"a":1e308,"b":1e308})", 2);
+  CAF_REQUIRE(res.as_object().contains("error"));
+  CAF_CHECK_EQUAL(res.at("error").at("code"), -32603);
+  CAF_CHECK_EQUAL(res.at("error").at("data").at("path"),
+                  "/structuredContent/sum");
+  // 1e400 is beyond a double: refused as it comes in.
+  res = sum(R"({"a":1e400,"b":-1e400})", 3);
+  CAF_REQUIRE(res.as_object().contains("error"));
+  CAF_CHECK_EQUAL(res.at("error").at("code"), -32602);
+  CAF_CHECK(std::string_view{res.at("error").at("message").as_string()}.find(
+              "/arguments/a")
+            != std::string_view::npos);
+  res = sum(R"({"a":1e300,"b":2})", 4);
+  CAF_CHECK_EQUAL(res.at("result").at("structuredContent").at("sum"), 1e300);
+  check_alive(5);
+}
+
+CAF_TEST(busy pooled handlers and one waiting on the client do not stall ping) {
+  // Every pool thread computes, one handler waits for the client's answer:
+  // the session still reads, answers ping and passes the answer on.
+  line(R"({"jsonrpc":"2.0","id":"init","method":"initialize","params":{
+    "protocolVersion":"2025-11-25","capabilities":{"sampling":{}},
+    "clientInfo":{"name":"raw","version":"1"}}})");
+  response("init");
+  line(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  std::this_thread::sleep_for(300ms);
+  for (int i = 1; i <= 3; ++i)
+    line(R"({"jsonrpc":"2.0","id":)" + std::to_string(i)
+         + R"(,"method":"tools/call","params":{"name":"busy",)"
+           R"("arguments":{"seconds":20}}})");
+  line(R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{
+    "name":"test_sampling","arguments":{"prompt":"hi"}}})");
+  std::this_thread::sleep_for(500ms);
+  auto t0 = std::chrono::steady_clock::now();
+  line(R"({"jsonrpc":"2.0","id":5,"method":"ping"})");
+  bool pinged = false;
+  bool sampled = false;
+  while (!pinged || !sampled) {
+    auto msg = next();
+    auto& obj = msg.as_object();
+    if (obj.contains("method")
+        && obj.at("method") == "sampling/createMessage") {
+      line(R"({"jsonrpc":"2.0","id":)" + json::serialize(obj.at("id"))
+           + R"(,"result":{"role":"assistant","model":"m",
+                "content":{"type":"text","text":"pong"}}})");
+    } else if (!obj.contains("method") && obj.at("id") == 5) {
+      pinged = true;
+      CAF_CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+    } else if (!obj.contains("method") && obj.at("id") == 4) {
+      sampled = true;
+      CAF_CHECK(obj.contains("result"));
+    }
+  }
+  CAF_CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+  for (int i = 1; i <= 3; ++i)
+    line(R"({"jsonrpc":"2.0","method":"notifications/cancelled",)"
+         R"("params":{"requestId":)" + std::to_string(i) + "}}");
+  check_alive(6);
+}
+
+CAF_TEST(the server exits soon after its client closes its end mid calls) {
+  initialize();
+  for (int i = 1; i <= 4; ++i)
+    line(R"({"jsonrpc":"2.0","id":)" + std::to_string(i)
+         + R"(,"method":"tools/call","params":{"name":"busy",)"
+           R"("arguments":{"seconds":30}}})");
+  line(R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{
+    "name":"stubborn","arguments":{"seconds":30}}})");
+  check_alive(6);
+  auto t0 = std::chrono::steady_clock::now();
+  ::shutdown(child->stdin_fd(), SHUT_WR);
+  std::optional<int> status;
+  while (!status && std::chrono::steady_clock::now() - t0 < 15s) {
+    status = child->try_wait();
+    if (!status)
+      std::this_thread::sleep_for(10ms);
+  }
+  CAF_REQUIRE(status.has_value());
+  // The grace for answers (drain_timeout, 1 s), then cancellation, then at
+  // most a second for handlers that ignore it.
+  CAF_CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  CAF_CHECK_EQUAL(mcp::transports::describe_wait_status(*status),
+                  "exited with status 0");
+}
+
 CAF_TEST(the server exits cleanly when the client closes its end) {
   initialize();
   ::shutdown(child->stdin_fd(), SHUT_WR);

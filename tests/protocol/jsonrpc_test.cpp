@@ -125,3 +125,21 @@ CAF_TEST(result text matches the serialized envelope) {
     }
   }
 }
+
+CAF_TEST(a shallow scan finds the id of a response it cannot parse) {
+  using mcp::protocol::scan_response_id;
+  std::string deep = R"({"jsonrpc":"2.0","id":42,"result":)";
+  deep += std::string(1000, '[') + std::string(1000, ']') + "}";
+  CAF_CHECK(scan_response_id(deep) == request_id{42});
+  CAF_CHECK(scan_response_id(R"( {"result":{"id":1,"x":"}"},"id":"a-7")")
+            == request_id{"a-7"});
+  CAF_CHECK(scan_response_id(R"({"jsonrpc":"2.0","id":-3,"error":{)")
+            == request_id{-3});
+  // Not a response, or no id that can be read.
+  for (auto text :
+       {R"({"id":1,"method":"ping","params":[[[[[)", R"({"id":1})",
+        R"({"id":1.5,"result":{}})", R"({"id":"a\"b","result":{}})",
+        R"({"x":{"id":1},"result":{}})", R"([{"id":1,"result":{}}])", "",
+        R"({"id":)", R"({"id":12345678901234567890,"result":1})"})
+    CAF_CHECK(!scan_response_id(text));
+}
