@@ -1,6 +1,7 @@
 #include "protocol/jsonrpc.hpp"
 
 #include "protocol/json_text.hpp"
+#include "protocol/utf8.hpp"
 
 namespace mcp::protocol {
 
@@ -233,7 +234,7 @@ struct scanner {
       auto at = pos;
       auto ok = read_string(s, plain);
       pos = at;
-      if (!ok || !plain)
+      if (!ok || !plain || !is_valid_utf8(s))
         return std::nullopt;
       return request_id{std::string{s}};
     }

@@ -6,7 +6,8 @@
 #                            against this project's own server (needs
 #                            neither node nor the network beyond apt)
 #   scripts/setup.sh test    build and run every test, then again under
-#                            AddressSanitizer + UndefinedBehaviorSanitizer
+#                            AddressSanitizer + UndefinedBehaviorSanitizer,
+#                            then each libFuzzer target for a bounded time
 #   scripts/setup.sh deps    only install what the others need
 #   scripts/setup.sh build   only build (release) into build/
 set -euo pipefail
@@ -34,7 +35,7 @@ build_packages=(
   g++ make cmake pkg-config ca-certificates
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
 )
-test_packages=(python3 python3-jsonschema)
+test_packages=(python3 python3-jsonschema clang libclang-rt-14-dev)
 
 # install_deps [with-peers]: installs what is missing; with `with-peers` also
 # python3, Node.js/npm and the pinned npm packages.
@@ -111,10 +112,17 @@ case "${1:-}" in
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS="suppressions=$root/tests/ubsan.supp:halt_on_error=1:print_stacktrace=1"
     run_tests build-asan
-    log "all tests passed (release and sanitizer builds)"
+    # The parsers under libFuzzer (clang), each for a bounded time.
+    log "building build-fuzz (libFuzzer targets)"
+    CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCAF_MCP_BUILD_FUZZERS=ON -DCAF_MCP_BUILD_TESTS=OFF \
+      -DCAF_MCP_BUILD_EXAMPLES=OFF -DCAF_MCP_SANITIZE=OFF >/dev/null
+    cmake --build build-fuzz -j "$jobs" --target fuzzers
+    ASAN_OPTIONS=detect_leaks=1 run_tests build-fuzz
+    log "all tests passed (release, sanitizer and fuzz builds)"
     ;;
   *)
-    sed -n '2,13p' "$0"
+    sed -n '2,12p' "$0"
     exit 2
     ;;
 esac

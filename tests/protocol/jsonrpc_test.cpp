@@ -140,6 +140,7 @@ CAF_TEST(a shallow scan finds the id of a response it cannot parse) {
        {R"({"id":1,"method":"ping","params":[[[[[)", R"({"id":1})",
         R"({"id":1.5,"result":{}})", R"({"id":"a\"b","result":{}})",
         R"({"x":{"id":1},"result":{}})", R"([{"id":1,"result":{}}])", "",
-        R"({"id":)", R"({"id":12345678901234567890,"result":1})"})
+        R"({"id":)", R"({"id":12345678901234567890,"result":1})",
+        "{\"id\":\"\xCE\",\"result\":{}}"})
     CAF_CHECK(!scan_response_id(text));
 }
