@@ -41,6 +41,13 @@ constexpr size_t max_nested_text = 300;
 
 /// Bounds that keep std::regex, which recurses, off the end of the stack.
 constexpr size_t max_pattern_nesting = 64;
+
+/// The largest repetition count a pattern may write (`{n}`, `{n,m}`).
+constexpr uint64_t max_pattern_repeat = 1000;
+
+/// The largest a pattern may grow once its repetitions are written out:
+/// std::regex builds that many states.
+constexpr uint64_t max_pattern_expansion = 100000;
 constexpr size_t max_backtracking_subject = 4096;
 
 /// Value kinds as a bit set.
@@ -591,9 +598,101 @@ size_t group_nesting(std::string_view text) noexcept {
   return res;
 }
 
+/// Reads a repetition `{n}`, `{n,}` or `{n,m}` at `text[i]` (a '{'); returns
+/// its largest count (saturated past `max_pattern_repeat`) and moves `i` to
+/// its '}', or returns nothing (a literal '{') and leaves `i`.
+std::optional<uint64_t> read_repeat(std::string_view text, size_t& i) {
+  auto j = i + 1;
+  auto number = [&](uint64_t& out) {
+    auto start = j;
+    out = 0;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') {
+      out = std::min<uint64_t>(out * 10 + static_cast<uint64_t>(text[j] - '0'),
+                               max_pattern_repeat + 1);
+      ++j;
+    }
+    return j > start;
+  };
+  uint64_t low = 0;
+  uint64_t high = 0;
+  if (!number(low))
+    return std::nullopt;
+  high = low;
+  if (j < text.size() && text[j] == ',') {
+    ++j;
+    if (!number(high))
+      high = low + 1;
+  }
+  if (j >= text.size() || text[j] != '}')
+    return std::nullopt;
+  i = j;
+  return std::max(low, high);
+}
+
+/// Returns why `text` repeats too much for std::regex (which also
+/// overflows on huge counts), or nothing.
+std::optional<std::string> check_repeats(std::string_view text) {
+  auto mul = [](uint64_t x, uint64_t y) {
+    return x != 0 && y > max_pattern_expansion / x ? max_pattern_expansion + 1
+                                                   : x * y;
+  };
+  auto add = [](uint64_t x, uint64_t y) {
+    return std::min(x + y, max_pattern_expansion + 1);
+  };
+  std::vector<uint64_t> sums{0};
+  uint64_t last = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = text[i];
+    if (in_class) {
+      if (c == '\\')
+        ++i;
+      else if (c == ']')
+        in_class = false;
+      continue;
+    }
+    if (c == '(') {
+      sums.push_back(0);
+      continue;
+    }
+    if (c == ')' && sums.size() > 1) {
+      last = sums.back();
+      sums.pop_back();
+      sums.back() = add(sums.back(), last);
+      continue;
+    }
+    if (c == '{') {
+      if (auto n = read_repeat(text, i)) {
+        if (*n > max_pattern_repeat)
+          return "a repetition count is over "
+                 + std::to_string(max_pattern_repeat);
+        auto grown = mul(last, *n);
+        sums.back() = add(sums.back(), grown > last ? grown - last : 0);
+        last = grown;
+        continue;
+      }
+    }
+    if (c == '\\')
+      ++i;
+    else if (c == '[')
+      in_class = true;
+    last = 1;
+    sums.back() = add(sums.back(), 1);
+  }
+  if (sums.front() > max_pattern_expansion)
+    return "it repeats too much (more than "
+           + std::to_string(max_pattern_expansion)
+           + " characters once written out)";
+  return std::nullopt;
+}
+
 std::optional<pattern> make_pattern(std::string_view text, std::string& why) {
   if (group_nesting(text) > max_pattern_nesting) {
     why = "groups nest too deeply";
+    return std::nullopt;
+  }
+  if (auto problem = check_repeats(text)) {
+    why = std::move(*problem);
     return std::nullopt;
   }
 #ifdef __GLIBCXX__

@@ -16,7 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 
 #include "transports/detail/serialize_http.hpp"
 
@@ -29,21 +28,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-
-std::string lower(std::string_view x) {
-  std::string res{x};
-  for (auto& c : res)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return res;
-}
-
-std::string_view trim(std::string_view x) {
-  while (!x.empty() && (x.front() == ' ' || x.front() == '\t'))
-    x.remove_prefix(1);
-  while (!x.empty() && (x.back() == ' ' || x.back() == '\t'))
-    x.remove_suffix(1);
-  return x;
-}
 
 bool is_loopback(const std::string& address) {
   boost::system::error_code ec;
@@ -61,28 +45,6 @@ http_exchange::~http_exchange() {
   // nop
 }
 
-// -- media types --------------------------------------------------------------
-
-std::string media_type_of(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';'))));
-}
-
-bool accepts(std::string_view accept, std::string_view media_type) {
-  auto wanted = lower(media_type);
-  auto slash = wanted.find('/');
-  auto type_range = wanted.substr(0, slash) + "/*";
-  while (!accept.empty()) {
-    auto comma = accept.find(',');
-    auto item = media_type_of(accept.substr(0, comma));
-    if (item == wanted || item == type_range || item == "*/*")
-      return true;
-    if (comma == std::string_view::npos)
-      break;
-    accept.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 // -- connections --------------------------------------------------------------
 
 class connection;
@@ -96,8 +58,8 @@ struct http_listener::impl
   std::thread thread;
   std::thread::id io_id;
   uint16_t port = 0;
-  bool loopback = true;
-  std::vector<std::string> hosts;
+  /// Which hosts and origins may reach the listener.
+  std::optional<http_gate> gate;
   /// Open connections; guarded by `conn_mtx` (a session may release its
   /// last reference to one on another thread once the listener stopped).
   std::mutex conn_mtx;
@@ -138,45 +100,7 @@ struct http_listener::impl
   std::shared_ptr<http_io> io = std::make_shared<http_io>();
 
   void accept();
-  bool host_allowed(std::string_view host) const;
-  bool origin_allowed(std::string_view origin, std::string_view host) const;
 };
-
-namespace {
-
-/// The host of an authority (`host[:port]`), lower case; empty if invalid.
-std::string host_of_authority(std::string_view authority) {
-  auto parsed = boost::urls::parse_authority(authority);
-  if (!parsed)
-    return {};
-  return lower(parsed->encoded_host());
-}
-
-} // namespace
-
-bool http_listener::impl::host_allowed(std::string_view host_header) const {
-  if (hosts.empty())
-    return true;
-  auto host = host_of_authority(host_header);
-  return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
-}
-
-bool http_listener::impl::origin_allowed(std::string_view origin,
-                                         std::string_view host_header) const {
-  if (origin.empty())
-    return true;
-  if (std::find(cfg.allowed_origins.begin(), cfg.allowed_origins.end(),
-                origin)
-      != cfg.allowed_origins.end())
-    return true;
-  auto parsed = boost::urls::parse_absolute_uri(origin);
-  if (!parsed)
-    return false;
-  auto host = lower(parsed->encoded_host());
-  if (hosts.empty())
-    return host == host_of_authority(host_header);
-  return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
-}
 
 /// One connection: reads requests one after another, each answered through
 /// an exchange before the next is read.
@@ -375,11 +299,11 @@ private:
     request_.body = std::move(message_->body());
     state_ = exchange_state::open;
     auto host = request_.header("Host");
-    if (!owner_.host_allowed(host)) {
+    if (!owner_.gate->host_allowed(host)) {
       refuse(http::status::forbidden, "forbidden Host header");
       return;
     }
-    if (!owner_.origin_allowed(request_.header("Origin"), host)) {
+    if (!owner_.gate->origin_allowed(request_.header("Origin"), host)) {
       refuse(http::status::forbidden, "forbidden Origin");
       return;
     }
@@ -530,11 +454,8 @@ http_listener::start(http_listener_config cfg,
   auto st = std::make_shared<impl>();
   st->cfg = std::move(cfg);
   st->handler = std::move(handler);
-  st->loopback = is_loopback(st->cfg.address);
-  for (auto& h : st->cfg.allowed_hosts)
-    st->hosts.push_back(lower(h));
-  if (st->hosts.empty() && st->loopback)
-    st->hosts = {"localhost", "127.0.0.1", "[::1]"};
+  st->gate.emplace(st->cfg.allowed_hosts, st->cfg.allowed_origins,
+                   is_loopback(st->cfg.address));
   boost::system::error_code ec;
   auto addr = net::ip::make_address(st->cfg.address, ec);
   if (ec)

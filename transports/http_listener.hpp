@@ -19,6 +19,8 @@
 #include <caf/sec.hpp>
 #include <caf/timespan.hpp>
 
+#include "transports/http_gate.hpp"
+
 namespace mcp::transports {
 
 class http_exchange;
@@ -210,13 +212,5 @@ private:
 
   std::shared_ptr<impl> impl_;
 };
-
-/// Returns whether `accept` (an `Accept` header) admits `media_type`
-/// (`type/subtype`, or a `type/*` or `*/*` range in the header).
-bool accepts(std::string_view accept, std::string_view media_type);
-
-/// Returns the media type of a `Content-Type` value, lower case, without
-/// parameters.
-std::string media_type_of(std::string_view content_type);
 
 } // namespace mcp::transports

@@ -509,6 +509,18 @@ CAF_TEST(patterns handle long strings) {
   CAF_CHECK(contains(*msg, "too long to check against the pattern"));
 }
 
+CAF_TEST(patterns that repeat too much are refused when compiled) {
+  // std::regex overflows on a count like this (found by fuzz_json_schema).
+  CAF_CHECK(contains(compile_error(R"({"pattern":"a{7777777777777777777}"})"),
+                     "repetition count is over 1000"));
+  CAF_CHECK(contains(compile_error(R"x({"pattern":"((a{1000}){1000})"})x"),
+                     "repeats too much"));
+  CAF_CHECK(contains(compile_error(R"x({"pattern":"(x{2,999}){999,}"})x"),
+                     "repeats too much"));
+  auto sequential = make(R"({"pattern":"^[a-z]{1,64}@[a-z]{1,255}\\.[a-z]{2,}$"})");
+  CAF_CHECK_EQUAL(check(sequential, "\"me@example.org\""), "OK");
+}
+
 // -- combinators --------------------------------------------------------------
 
 CAF_TEST(all of requires every schema) {
