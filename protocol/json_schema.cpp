@@ -642,8 +642,19 @@ std::optional<std::string> check_repeats(std::string_view text) {
   std::vector<uint64_t> sums{0};
   uint64_t last = 0;
   bool in_class = false;
+  // std::regex reads the number after a backslash (a backreference) without
+  // bounds, like a repetition count.
+  auto long_number_at = [&](size_t i) {
+    size_t digits = 0;
+    while (i + digits < text.size() && text[i + digits] >= '0'
+           && text[i + digits] <= '9')
+      ++digits;
+    return digits > 2;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = text[i];
+    if (c == '\\' && long_number_at(i + 1))
+      return std::string{"a backreference number has more than two digits"};
     if (in_class) {
       if (c == '\\')
         ++i;

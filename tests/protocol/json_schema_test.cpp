@@ -517,6 +517,13 @@ CAF_TEST(patterns that repeat too much are refused when compiled) {
                      "repeats too much"));
   CAF_CHECK(contains(compile_error(R"x({"pattern":"(x{2,999}){999,}"})x"),
                      "repeats too much"));
+  CAF_CHECK(contains(compile_error(R"({"pattern":"(a)\\6666666666666666666"})"),
+                     "backreference number"));
+  CAF_CHECK(contains(compile_error(R"({"pattern":"[\\6666666666666666666]"})"),
+                     "backreference number"));
+  // An escaped backslash before digits is a literal.
+  auto digits = make(R"({"pattern":"^\\\\123$"})");
+  CAF_CHECK(digits.accepts(json::value("\\123")));
   auto sequential = make(R"({"pattern":"^[a-z]{1,64}@[a-z]{1,255}\\.[a-z]{2,}$"})");
   CAF_CHECK_EQUAL(check(sequential, "\"me@example.org\""), "OK");
 }
