@@ -38,9 +38,10 @@ using protocol::tool_result;
 /// Where a handler runs. Every request runs in an actor of its own; this
 /// picks the thread.
 enum class execution : uint8_t {
-  /// On the actor system's scheduler: for handlers that compute and return
-  /// (check `request_context::cancelled` in long computations). The
-  /// waiting calls of `request_context` refuse to run here.
+  /// On the server's handler threads (`server_options::handler_threads`),
+  /// apart from the scheduler the sessions run on: for handlers that compute
+  /// and return (check `request_context::cancelled` in long computations).
+  /// The waiting calls of `request_context` refuse to run here.
   pooled,
   /// At once, on the thread that read the request, without waking another
   /// thread: for handlers that take microseconds and never block or wait.
