@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,7 +15,12 @@
 
 namespace mcp::protocol {
 
-/// A compiled JSON Schema (2020-12 semantics, with draft-07 `definitions`,
+/// Documents that a schema's `$ref`s may name by absolute URI besides its own
+/// resources: the URI (without fragment) to the document.
+using json_schema_documents
+  = std::map<std::string, boost::json::value, std::less<>>;
+
+/// A compiled JSON Schema (draft 2020-12, with draft-07 `definitions`,
 /// array-form `items` and `dependencies`) that checks tool arguments against
 /// an `inputSchema`, structured tool results against an `outputSchema` and
 /// elicitation answers against a `requestedSchema`.
@@ -24,10 +31,17 @@ namespace mcp::protocol {
 /// `\` or control characters) and array elements as `[i]`; a violation of
 /// the instance as a whole reads just `<what>`.
 ///
-/// `format` is an annotation only. A `pattern` is an ECMAScript regular
-/// expression (std::regex) that searches the string's UTF-8 bytes.
+/// Every 2020-12 keyword applies, `unevaluatedProperties`,
+/// `unevaluatedItems` and `$dynamicRef` included; `$vocabulary` is not read
+/// (all vocabularies are on) and `format` is an annotation only. A `pattern`
+/// is an ECMAScript regular expression run by PCRE2 on the string's
+/// characters (see `detail::schema_pattern` for the few differences); a
+/// search that backtracks past its work limit is a violation ("too costly
+/// to check against the pattern").
 ///
-/// Compiling resolves local `$ref`s and compiles every `pattern` once.
+/// Compiling resolves every `$ref` and `$dynamicRef` (against the base URIs
+/// that `$id`s set, RFC 3986) within the schema and the documents passed to
+/// `compile`, and compiles every `pattern` once; nothing is fetched.
 /// Validating leaves the schema untouched and builds messages only for
 /// violations, so any number of threads may validate with one schema. Copies
 /// share the compiled schema. Validation gives up with "schema recursion too
@@ -43,10 +57,16 @@ public:
 
   /// Compiles `schema` (a JSON Schema object or boolean). Fails with a
   /// description when the schema itself is invalid: not an object or
-  /// boolean, a keyword with the wrong type, an unresolvable or remote
-  /// `$ref`, a `pattern` that is not a valid ECMAScript regular expression.
+  /// boolean, a keyword with the wrong type, a `$ref` that names nothing in
+  /// the schema, a `pattern` that is not a valid regular expression.
   static boost::system::result<json_schema, protocol_error>
   compile(const boost::json::value& schema);
+
+  /// Compiles `schema` like `compile(schema)`, where `$ref`s may also name
+  /// the `documents` (copied into the compiled schema when named).
+  static boost::system::result<json_schema, protocol_error>
+  compile(const boost::json::value& schema,
+          const json_schema_documents& documents);
 
   // -- validation -------------------------------------------------------------
 

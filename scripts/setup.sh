@@ -34,6 +34,7 @@ as_root() {
 build_packages=(
   g++ make cmake pkg-config ca-certificates
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libpcre2-dev
 )
 test_packages=(python3 python3-jsonschema clang libclang-rt-14-dev)
 
