@@ -71,13 +71,17 @@ struct progress_done {
   progress_outcome outcome = progress_outcome::completed;
   /// The error description for failed, cancelled and timed-out requests.
   std::string detail;
+  /// How many updates were left out because the consumer fell behind by more
+  /// than its subscription's bound (newer progress replaced them; see
+  /// `spawn_progress_subscription`).
+  uint64_t skipped = 0;
 };
 
 /// Inspects a `progress_done`.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_done& x) {
   return f(caf::meta::type_name("progress_done"), x.token, x.outcome,
-           x.detail);
+           x.detail, x.skipped);
 }
 
 // -- requests -----------------------------------------------------------------

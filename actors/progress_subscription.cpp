@@ -1,5 +1,7 @@
 #include "actors/progress_subscription.hpp"
 
+#include "actors/detail/progress_window.hpp"
+
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -17,20 +19,55 @@ struct subscription_state {
 
 using subscription_actor = caf::stateful_actor<subscription_state>;
 
-caf::behavior forwarding_subscription(subscription_actor* self,
-                                      progress_token, caf::actor subscriber) {
+struct forwarding_state {
+  caf::actor subscriber;
+  detail::progress_window window;
+
+  static inline const char* name = "mcp_progress_subscription";
+};
+
+using forwarding_actor = caf::stateful_actor<forwarding_state>;
+
+void forward(forwarding_actor* self, progress_update&& x);
+
+void acknowledged(forwarding_actor* self) {
+  for (auto& x : self->state.window.acknowledge())
+    forward(self, std::move(x));
+}
+
+void forward(forwarding_actor* self, progress_update&& x) {
+  auto& st = self->state;
+  switch (st.window.next(1)) {
+    case detail::progress_window::route::send:
+      self->send(st.subscriber, std::move(x));
+      break;
+    case detail::progress_window::route::mark:
+      self->request(st.subscriber, caf::infinite, std::move(x))
+        .then([self] { acknowledged(self); },
+              [self](caf::error&) { acknowledged(self); });
+      break;
+    case detail::progress_window::route::hold:
+      st.window.hold(std::move(x));
+  }
+}
+
+caf::behavior forwarding_subscription(forwarding_actor* self, progress_token,
+                                      caf::actor subscriber) {
+  self->state.subscriber = subscriber;
   self->monitor(subscriber);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   return {
-    [self, subscriber](progress_update& x) {
-      self->send(subscriber, std::move(x));
-    },
-    [self, subscriber](std::vector<progress_update>& xs) {
+    [self](progress_update& x) { forward(self, std::move(x)); },
+    [self](std::vector<progress_update>& xs) {
       for (auto& x : xs)
-        self->send(subscriber, std::move(x));
+        forward(self, std::move(x));
     },
-    [self, subscriber](progress_done& x) {
-      self->send(subscriber, std::move(x));
+    [self](progress_done& x) {
+      auto& st = self->state;
+      for (auto& y : st.window.take_backlog())
+        self->send(st.subscriber, std::move(y));
+      x.skipped += st.window.skipped();
+      self->send(st.subscriber, std::move(x));
       self->quit();
     },
   };

@@ -38,8 +38,10 @@ void client_state::attach_subscription(const progress_token& token,
                                        bool batches) {
   self->monitor(sub);
   subscription_tokens.emplace(sub.address(), token);
-  tokens[token].subs.push_back(
-    {std::move(sub), std::move(subscriber), batches});
+  auto& ref = tokens[token].subs.emplace_back();
+  ref.subscription = std::move(sub);
+  ref.subscriber = std::move(subscriber);
+  ref.batches = batches;
   recent_set.erase(token);
 }
 
@@ -52,14 +54,66 @@ caf::actor client_state::subscribe_actor(const progress_token& token,
 }
 
 void client_state::flush_progress() {
-  for (auto& [sub, updates] : outbox) {
-    if (sub.batches && updates.size() > 1)
-      send_from(self, sub.subscription, std::move(updates));
-    else
-      for (auto& x : updates)
-        send_from(self, sub.subscription, std::move(x));
-  }
+  for (auto& [sub, updates] : outbox)
+    if (auto ref = find_subscription(sub.address()))
+      pass_on(*ref, std::move(updates));
   outbox.clear();
+}
+
+subscription_ref* client_state::find_subscription(const caf::actor_addr& who) {
+  auto i = subscription_tokens.find(who);
+  if (i == subscription_tokens.end())
+    return nullptr;
+  auto t = tokens.find(i->second);
+  if (t == tokens.end())
+    return nullptr;
+  for (auto& ref : t->second.subs)
+    if (ref.subscription.address() == who)
+      return &ref;
+  return nullptr;
+}
+
+void client_state::pass_on(subscription_ref& ref,
+                           std::vector<progress_update>&& updates) {
+  if (updates.empty())
+    return;
+  auto on_answer = [this, who = ref.subscription.address()] {
+    if (auto ref = find_subscription(who))
+      pass_on(*ref, ref->window.acknowledge());
+  };
+  auto mark = [&](auto&& msg) {
+    request_from(self, ref.subscription, caf::infinite,
+                 caf::behavior{[on_answer] { on_answer(); },
+                               [on_answer](caf::error&) { on_answer(); }},
+                 std::move(msg));
+  };
+  using route = progress_window::route;
+  if (ref.batches && updates.size() > 1) {
+    switch (ref.window.next(updates.size())) {
+      case route::send:
+        send_from(self, ref.subscription, std::move(updates));
+        break;
+      case route::mark:
+        mark(std::move(updates));
+        break;
+      case route::hold:
+        for (auto& x : updates)
+          ref.window.hold(std::move(x));
+    }
+    return;
+  }
+  for (auto& x : updates) {
+    switch (ref.window.next(1)) {
+      case route::send:
+        send_from(self, ref.subscription, std::move(x));
+        break;
+      case route::mark:
+        mark(std::move(x));
+        break;
+      case route::hold:
+        ref.window.hold(std::move(x));
+    }
+  }
 }
 
 void client_state::end_subscription(subscription_ref& ref,
@@ -67,9 +121,16 @@ void client_state::end_subscription(subscription_ref& ref,
                                     progress_outcome outcome,
                                     const std::string& detail, uint64_t id) {
   flush_progress();
+  // What waits for a slow consumer goes out now: the end comes after it.
+  auto rest = ref.window.take_backlog();
+  if (ref.batches && rest.size() > 1)
+    send_from(self, ref.subscription, std::move(rest));
+  else
+    for (auto& x : rest)
+      send_from(self, ref.subscription, std::move(x));
   self->demonitor(ref.subscription);
   subscription_tokens.erase(ref.subscription.address());
-  progress_done done{token, outcome, detail};
+  progress_done done{token, outcome, detail, ref.window.skipped()};
   auto i = id != 0 ? held.find(id) : held.end();
   if (i == held.end()) {
     send_from(self, ref.subscription, std::move(done));
@@ -184,7 +245,8 @@ void client_state::reject_progress(caf::response_promise& rp,
   auto id = hold(std::move(rp));
   for (auto& sub : opts.progress_subscriptions)
     if (sub) {
-      subscription_ref ref{sub, {}, false};
+      subscription_ref ref;
+      ref.subscription = sub;
       end_subscription(ref, *opts.progress, progress_outcome::failed,
                        describe(err), id);
     }
@@ -241,10 +303,11 @@ void client_state::on_progress(const json::value* params) {
   ++stats.progress_delivered;
   auto queue = [&](const subscription_ref& sub)
     -> std::vector<progress_update>& {
-    for (auto& [ref, updates] : outbox)
-      if (ref.subscription == sub.subscription)
+    for (auto& [dest, updates] : outbox)
+      if (dest == sub.subscription)
         return updates;
-    return outbox.emplace_back(sub, std::vector<progress_update>{}).second;
+    return outbox.emplace_back(sub.subscription, std::vector<progress_update>{})
+      .second;
   };
   auto n = entry.subs.size();
   for (size_t k = 0; k + 1 < n; ++k)

@@ -29,6 +29,7 @@
 #include <caf/timespan.hpp>
 
 #include "actors/client.hpp"
+#include "actors/detail/progress_window.hpp"
 #include "actors/messages.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/lifecycle.hpp"
@@ -78,6 +79,8 @@ struct subscription_ref {
   /// Whether the subscription takes `std::vector<progress_update>` (only the
   /// ones the client spawned itself; attached actors get single updates).
   bool batches = false;
+  /// Flow control toward the subscription (a slow callback).
+  progress_window window;
 };
 
 /// The subscriptions of a progress token and the request that carries it.
@@ -214,6 +217,12 @@ public:
   /// Sends the progress updates collected during the current read.
   void flush_progress();
 
+  /// Passes `updates` on to `ref` through its window.
+  void pass_on(subscription_ref& ref, std::vector<progress_update>&& updates);
+
+  /// Returns the subscription with actor address `who`, or null.
+  subscription_ref* find_subscription(const caf::actor_addr& who);
+
   /// Forgets a subscription actor that went down.
   bool drop_subscription(const caf::actor_addr& who);
 
@@ -263,7 +272,7 @@ public:
   /// Progress updates of the current inbound batch, per subscription; sent
   /// as one message each when the batch is done (or before anything else
   /// goes to a subscription, to keep the order).
-  std::vector<std::pair<subscription_ref, std::vector<progress_update>>> outbox;
+  std::vector<std::pair<caf::actor, std::vector<progress_update>>> outbox;
   /// Responses waiting for their subscriptions' final messages.
   std::unordered_map<uint64_t, held_response> held;
   uint64_t next_hold = 1;

@@ -4,6 +4,7 @@
 #define FAIL(msg) CAF_FAIL(msg)
 #include <caf/test/dsl.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/client.hpp"
+#include "actors/detail/progress_window.hpp"
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
 #include "actors/progress.hpp"
@@ -539,6 +541,60 @@ CAF_TEST(callbacks have run when the result arrives) {
   reply<json::value>();
   CAF_CHECK_EQUAL(*seen, std::vector<double>{7});
   CAF_CHECK(*ended);
+}
+
+CAF_TEST(a slow subscription costs the client bounded memory) {
+  using window = mcp::detail::progress_window;
+  handshake();
+  mcp::progress_token token{"slow"};
+  mcp::request_options opts;
+  opts.progress = token;
+  // The test's own actor is the ready-made subscription: it reads nothing
+  // until the server has sent everything.
+  opts.progress_subscriptions.push_back(caf::actor_cast<caf::actor>(self));
+  send_request(mcp::requests::call_tool("slow", nullptr, opts));
+  auto id = last_id();
+  constexpr int n = 30000;
+  for (int from = 1; from <= n; from += 500) {
+    std::vector<json::value> batch;
+    for (int i = from; i < from + 500; ++i)
+      batch.push_back(json::parse(
+        R"({"jsonrpc":"2.0","method":"notifications/progress","params":{)"
+        R"("progressToken":"slow","progress":)"
+        + std::to_string(i) + "}}"));
+    self->send(client, inbound_atom::value, std::move(batch));
+    consume_messages();
+  }
+  auto in_mailbox = self->mailbox().size();
+  CAF_CHECK_LESS_OR_EQUAL(in_mailbox, window::mark_every * window::max_marks);
+  std::vector<double> got;
+  for (int round = 0; round < 100; ++round) {
+    bool more = true;
+    while (more)
+      self->receive([&](mcp::progress_update& x) { got.push_back(x.progress); },
+                    caf::after(0s) >> [&] { more = false; });
+    if (!consume_messages())
+      break;
+  }
+  respond(id);
+  uint64_t skipped = 0;
+  bool done = false;
+  for (bool more = true; more;)
+    self->receive([&](mcp::progress_update& x) { got.push_back(x.progress); },
+                  [&](mcp::progress_done& x) {
+                    skipped = x.skipped;
+                    done = true;
+                    more = false;
+                  },
+                  caf::after(0s) >> [&] { more = false; });
+  CAF_CHECK(done);
+  consume_messages();
+  reply<json::value>();
+  CAF_CHECK_GREATER(skipped, 0u);
+  CAF_CHECK_EQUAL(got.size() + skipped, static_cast<size_t>(n));
+  CAF_CHECK(std::is_sorted(got.begin(), got.end()));
+  CAF_REQUIRE(!got.empty());
+  CAF_CHECK_EQUAL(got.back(), n);
 }
 
 CAF_TEST(a failed request ends its subscriptions with the outcome) {

@@ -4,12 +4,14 @@
 #define FAIL(msg) CAF_FAIL(msg)
 #include <caf/test/dsl.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/detail/progress_window.hpp"
 #include "actors/progress.hpp"
 #include "actors/progress_subscription.hpp"
 #include "actors/system_config.hpp"
@@ -69,6 +71,83 @@ CAF_TEST(a forwarding subscription ends when its subscriber dies) {
   self->receive([&](caf::down_msg& dm) { down = dm.source == sub; },
                 caf::after(0s) >> [] {});
   CAF_CHECK(down);
+}
+
+namespace {
+
+/// Sends `n` updates 1..n in batches of 100.
+void send_updates(caf::scoped_actor& self, const caf::actor& sub, int from,
+                  int to) {
+  std::vector<mcp::progress_update> batch;
+  for (int i = from; i <= to; ++i) {
+    batch.push_back(update(i));
+    if (batch.size() == 100 || i == to) {
+      self->send(sub, std::move(batch));
+      batch.clear();
+    }
+  }
+}
+
+/// Receives what `self` holds (answering the subscription's requests);
+/// appends the progress values to `got`.
+void drain(caf::scoped_actor& self, std::vector<double>& got) {
+  bool more = true;
+  while (more)
+    self->receive([&](mcp::progress_update& x) { got.push_back(x.progress); },
+                  caf::after(0s) >> [&] { more = false; });
+}
+
+} // namespace
+
+CAF_TEST(a slow subscriber costs bounded memory and gets the newest progress) {
+  using window = mcp::detail::progress_window;
+  constexpr int n = 60000;
+  auto sub = mcp::spawn_progress_subscription(sys, mcp::progress_token{"t"},
+                                              self);
+  send_updates(self, sub, 1, n);
+  consume_messages();
+  // The subscriber read nothing: what waits for it is bounded.
+  auto in_mailbox = self->mailbox().size();
+  CAF_CHECK_EQUAL(in_mailbox, window::mark_every * window::max_marks);
+  std::vector<double> got;
+  for (int round = 0; round < 100; ++round) {
+    drain(self, got);
+    if (!consume_messages())
+      break;
+  }
+  self->send(sub, mcp::progress_done{mcp::progress_token{"t"},
+                                     mcp::progress_outcome::completed, ""});
+  consume_messages();
+  uint64_t skipped = 0;
+  drain(self, got);
+  self->receive([&](mcp::progress_done& x) { skipped = x.skipped; });
+  CAF_CHECK_EQUAL(got.size(), in_mailbox + window::max_backlog);
+  CAF_CHECK_EQUAL(got.size() + skipped, static_cast<size_t>(n));
+  CAF_CHECK(std::is_sorted(got.begin(), got.end()));
+  CAF_REQUIRE(!got.empty());
+  CAF_CHECK_EQUAL(got.back(), n);
+}
+
+CAF_TEST(a subscriber that keeps up misses nothing) {
+  constexpr int n = 60000;
+  auto sub = mcp::spawn_progress_subscription(sys, mcp::progress_token{"t"},
+                                              self);
+  std::vector<double> got;
+  for (int from = 1; from <= n; from += 1000) {
+    send_updates(self, sub, from, from + 999);
+    consume_messages();
+    drain(self, got);
+    consume_messages();
+  }
+  self->send(sub, mcp::progress_done{mcp::progress_token{"t"},
+                                     mcp::progress_outcome::completed, ""});
+  consume_messages();
+  drain(self, got);
+  uint64_t skipped = 1;
+  self->receive([&](mcp::progress_done& x) { skipped = x.skipped; });
+  CAF_CHECK_EQUAL(skipped, 0u);
+  CAF_CHECK_EQUAL(got.size(), static_cast<size_t>(n));
+  CAF_CHECK(std::is_sorted(got.begin(), got.end()));
 }
 
 CAF_TEST(a callback subscription runs its callbacks in its own actor) {
