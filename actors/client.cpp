@@ -85,7 +85,8 @@ caf::behavior client(Self* self, client_config cfg) {
         ++st.stats.malformed_messages;
       else if (x.kind == transports::fault_kind::oversized_message)
         ++st.stats.oversized_messages;
-      if (st.cfg.log_bad_input)
+      if (st.cfg.log_bad_input
+          && x.kind != transports::fault_kind::request_lost)
         std::fprintf(stderr, "[caf-mcp client] %s\n", x.detail.c_str());
       if (!x.response_id.empty())
         st.on_unreadable_response(x);
@@ -154,7 +155,7 @@ caf::behavior client(Self* self, client_config cfg) {
       st.end_token(token, progress_outcome::unsubscribed, {}, false);
     },
     [self, &st](subscribe_atom, std::string& filter, caf::actor& who) {
-      self->monitor(who);
+      detail::monitor_while_alive(self, who);
       st.notification_subs.push_back({std::move(filter), who});
     },
     [&st](unsubscribe_atom, std::string& filter, caf::actor& who) {

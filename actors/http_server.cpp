@@ -90,6 +90,11 @@ public:
     io_->every(period, [this] { expire_idle(); });
   }
 
+  /// Returns how many sessions are open (on the I/O thread).
+  size_t session_count() const noexcept {
+    return sessions_.size();
+  }
+
   /// Ends every session (on the I/O thread).
   void shutdown() {
     auto all = std::move(sessions_);
@@ -486,6 +491,16 @@ public:
 
   void wait() override {
     io_->wait();
+  }
+
+  size_t sessions() const override {
+    if (stopped_)
+      return 0;
+    if (io_->on_io_thread())
+      return ep_->session_count();
+    std::promise<size_t> count;
+    io_->post([&] { count.set_value(ep_->session_count()); });
+    return count.get_future().get();
   }
 
 private:

@@ -62,6 +62,10 @@ public:
   /// Stops accepting, ends every session and closes every connection.
   virtual void stop() = 0;
 
+  /// Returns how many sessions are open (asks the I/O thread; 0 once
+  /// stopped).
+  virtual size_t sessions() const = 0;
+
   /// Blocks until `stop` was called.
   virtual void wait() = 0;
 };

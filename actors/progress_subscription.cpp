@@ -1,5 +1,6 @@
 #include "actors/progress_subscription.hpp"
 
+#include "actors/detail/actor_ops.hpp"
 #include "actors/detail/progress_window.hpp"
 
 #include <caf/actor_system.hpp>
@@ -54,7 +55,7 @@ void forward(forwarding_actor* self, progress_update&& x) {
 caf::behavior forwarding_subscription(forwarding_actor* self, progress_token,
                                       caf::actor subscriber) {
   self->state.subscriber = subscriber;
-  self->monitor(subscriber);
+  detail::monitor_while_alive(self, subscriber);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   return {
     [self](progress_update& x) { forward(self, std::move(x)); },

@@ -162,6 +162,15 @@ void flush_batch(broker_t* self) {
   st.batch.clear();
 }
 
+/// Fails the request `id` (JSON text) as lost by the transport, after what
+/// arrived before it.
+void lose_request(broker_t* self, const std::string& id, std::string why) {
+  auto& st = self->state;
+  flush_batch(self);
+  caf::anon_send(st.owner, transport_fault{fault_kind::request_lost,
+                                           std::move(why), id});
+}
+
 /// Forgets connection `hdl` (the peer closed it, or it was retired).
 void forget(broker_t* self, caf::io::connection_handle hdl) {
   auto& conns = self->state.conns;
@@ -380,9 +389,9 @@ void start(broker_t* self, exchange ex) {
   auto hdl = self->add_tcp_scribe(st.host, st.port);
   if (!hdl) {
     if (ex.what == purpose::request)
-      st.batch.push_back(error_for(ex.id, -32000,
-                                   "cannot connect to " + st.host_header
-                                     + ": " + to_string(hdl.error())));
+      lose_request(self, ex.id,
+                   "cannot connect to " + st.host_header + ": "
+                     + to_string(hdl.error()));
     flush_batch(self);
     if (st.conns.empty() && !st.closing)
       finish(self, "cannot connect to " + st.host_header + ": "
@@ -405,7 +414,7 @@ void resume_later(broker_t* self, connection& c, std::string why) {
   if (c.ex.what != purpose::request && c.ex.what != purpose::resume)
     return;
   if (last.empty() || c.ex.resumptions >= st.cfg.max_resumptions) {
-    st.batch.push_back(error_for(c.ex.id, -32000, std::move(why)));
+    lose_request(self, c.ex.id, std::move(why));
     return;
   }
   exchange next;

@@ -12,6 +12,8 @@ const char* to_string(fault_kind x) noexcept {
       return "output_overflow";
     case fault_kind::refused_message:
       return "refused_message";
+    case fault_kind::request_lost:
+      return "request_lost";
   }
   return "unknown";
 }

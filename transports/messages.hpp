@@ -58,10 +58,14 @@ enum class fault_kind : uint8_t {
   /// The peer refused a message it was sent (e.g. an HTTP error status for
   /// a notification); the connection goes on.
   refused_message,
+  /// The exchange that carried a request ended without its response (the
+  /// connection broke and could not be resumed, or none could be made);
+  /// `response_id` names the request, which fails as a transport error.
+  request_lost,
 };
 
-/// Returns "malformed_message", "oversized_message", "output_overflow" or
-/// "refused_message".
+/// Returns "malformed_message", "oversized_message", "output_overflow",
+/// "refused_message" or "request_lost".
 const char* to_string(fault_kind x) noexcept;
 
 /// Reports input the transport dropped; the connection goes on.

@@ -17,6 +17,20 @@
 
 namespace mcp::detail {
 
+/// Monitors `whom` for as long as `self` lives. CAF 0.17 keeps a monitor on
+/// the monitored actor after the observer ended, and with it the observer's
+/// memory, until the monitored actor ends: a long-lived actor (a server, a
+/// subscriber) monitored by many short-lived ones would grow without bound.
+/// So `self` drops the monitor when it ends.
+template <class Self, class Handle>
+void monitor_while_alive(Self* self, const Handle& whom) {
+  self->monitor(whom);
+  self->attach_functor(
+    [self, addr = caf::actor_cast<caf::actor_addr>(whom)] {
+      self->demonitor(addr);
+    });
+}
+
 /// Sends `xs...` from `self` to `dest` (nothing when `dest` is invalid).
 template <class... Ts>
 void send_from(caf::scheduled_actor* self, const caf::actor& dest,

@@ -82,10 +82,13 @@ void client_state::on_unreadable_response(
   if (i == pending.end())
     return;
   auto id = i->first;
-  auto err = make_error(errc::invalid_result,
-                        i->second.method + " response could not be read ("
-                          + std::string{transports::to_string(x.kind)}
-                          + "): " + x.detail);
+  auto err = x.kind == transports::fault_kind::request_lost
+               ? make_error(errc::transport_closed,
+                            i->second.method + " got no response: " + x.detail)
+               : make_error(errc::invalid_result,
+                            i->second.method + " response could not be read ("
+                              + std::string{transports::to_string(x.kind)}
+                              + "): " + x.detail);
   if (id == handshake_id) {
     take_pending(id, progress_outcome::failed, {});
     handshake_failed(make_error(errc::handshake_failed,

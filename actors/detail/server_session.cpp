@@ -1,3 +1,4 @@
+#include "actors/detail/actor_ops.hpp"
 #include "actors/detail/session_state.hpp"
 
 namespace mcp::detail {
@@ -31,7 +32,7 @@ caf::behavior server_session(session_actor* self, caf::actor server,
       return;
     finish(self, std::move(em.reason));
   });
-  self->monitor(st.server);
+  monitor_while_alive(self, st.server);
   self->set_down_handler([self](caf::down_msg& dm) {
     if (dm.source == self->state.server.address())
       finish(self, std::move(dm.reason));

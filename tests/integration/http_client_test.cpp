@@ -164,6 +164,30 @@ CAF_TEST(the fixture over http serves every kind of request) {
   CAF_CHECK_EQUAL(st->errors, 0u);
 }
 
+CAF_TEST(a server killed mid request over http fails the call at once) {
+  run_fixture();
+  connect();
+  auto started = std::chrono::steady_clock::now();
+  std::thread killer{[&] {
+    std::this_thread::sleep_for(500ms);
+    server->kill();
+  }};
+  auto res = api->call_tool("wait", json::object{{"seconds", 20}});
+  auto took = std::chrono::steady_clock::now() - started;
+  killer.join();
+  CAF_REQUIRE(!res);
+  CAF_MESSAGE("failed after "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(took)
+                   .count()
+              << " ms: " << mcp::describe(res.error()));
+  // The connection's end fails it, not its 30 s timeout.
+  CAF_CHECK(!mcp::is(res.error(), mcp::errc::timeout));
+  CAF_CHECK(mcp::is(res.error(), mcp::errc::transport_closed));
+  CAF_CHECK_LESS(took, 8s);
+  auto ping = api->ping();
+  CAF_CHECK(!ping);
+}
+
 CAF_TEST(many requests in flight share a few connections) {
   run_fixture();
   connect();

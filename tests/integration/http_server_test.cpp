@@ -6,7 +6,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
+#include <malloc.h>
+#ifdef __SANITIZE_ADDRESS__
+#  include <sanitizer/common_interface_defs.h>
+#endif
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -511,6 +517,115 @@ CAF_TEST(a deleted session is gone) {
                     .status,
                   404u);
   CAF_CHECK(pings(other));
+}
+
+namespace {
+
+/// Returns the resident memory of this process in KiB.
+long rss_kib() {
+  std::ifstream in{"/proc/self/status"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
+}
+
+/// One keep-alive connection for many exchanges.
+struct keep_alive {
+  net::io_context ioc;
+  tcp::socket sock{ioc};
+  beast::flat_buffer buf;
+  uint16_t port;
+
+  explicit keep_alive(uint16_t p) : port(p) {
+    sock.connect({net::ip::make_address("127.0.0.1"), port});
+  }
+
+  reply exchange(http::verb verb, header_list headers, std::string body) {
+    http::request<http::string_body> req{verb, "/mcp", 11};
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    for (auto& [k, v] : headers)
+      req.set(k, v);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    beast::error_code ec;
+    http::write(sock, req, ec);
+    http::response<http::string_body> res;
+    if (!ec)
+      http::read(sock, buf, res, ec);
+    reply out;
+    if (ec)
+      return out;
+    out.status = res.result_int();
+    for (auto& f : res)
+      out.headers[std::string{f.name_string()}] = std::string{f.value()};
+    out.body = res.body();
+    return out;
+  }
+};
+
+} // namespace
+
+CAF_TEST(ten thousand sessions open and close without leaking) {
+  // A first session starts what the endpoint starts once (its opener).
+  auto first = initialize();
+  CAF_CHECK_EQUAL(exchange(http::verb::delete_, "/mcp",
+                           {{"Mcp-Session-Id", first},
+                            {"MCP-Protocol-Version", "2025-11-25"}})
+                    .status,
+                  200u);
+  std::this_thread::sleep_for(100ms);
+  auto actors_before = sys.registry().running();
+  keep_alive conn{port};
+  std::vector<long> rss;
+  std::vector<long> heap;
+  size_t opened = 0;
+  size_t closed = 0;
+  for (int round = 0; round < 10; ++round) {
+    for (int i = 0; i < 1000; ++i) {
+      auto init = conn.exchange(
+        http::verb::post, post_headers(),
+        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{)"
+        R"("protocolVersion":"2025-11-25","capabilities":{},)"
+        R"("clientInfo":{"name":"t","version":"1"}}})");
+      auto id = init.header("Mcp-Session-Id");
+      if (init.status != 200 || id.empty())
+        break;
+      ++opened;
+      conn.exchange(http::verb::post, post_headers(id),
+                    R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+      auto del = conn.exchange(http::verb::delete_,
+                               {{"Mcp-Session-Id", id},
+                                {"MCP-Protocol-Version", "2025-11-25"}},
+                               {});
+      if (del.status == 200)
+        ++closed;
+    }
+    rss.push_back(rss_kib());
+    heap.push_back(static_cast<long>(mallinfo2().uordblks / 1024));
+  }
+#ifdef __SANITIZE_ADDRESS__
+  if (std::getenv("MCP_PROFILE_HEAP") != nullptr)
+    __sanitizer_print_memory_profile(90, 15);
+#endif
+  CAF_CHECK_EQUAL(opened, 10000u);
+  CAF_CHECK_EQUAL(closed, 10000u);
+  CAF_CHECK_EQUAL(running->sessions(), 0u);
+  // Every session actor has ended.
+  for (int i = 0; i < 100 && sys.registry().running() > actors_before; ++i)
+    std::this_thread::sleep_for(20ms);
+  CAF_CHECK_LESS_OR_EQUAL(sys.registry().running(), actors_before);
+  // Memory after the first rounds stays flat (allocator caches aside).
+  auto trace = [](const std::vector<long>& xs) {
+    std::string res;
+    for (auto x : xs)
+      res += std::to_string(x) + " ";
+    return res;
+  };
+  CAF_MESSAGE("after each 1000 sessions, RSS (KiB): " << trace(rss));
+  CAF_MESSAGE("after each 1000 sessions, heap in use (KiB): " << trace(heap));
+  CAF_CHECK_LESS(rss.back() - rss[1], 16 * 1024);
 }
 
 CAF_TEST(slow headers are cut off and other clients are served) {
