@@ -209,8 +209,12 @@ private:
         end_session(*gone, "the session ended");
       });
     caf::actor session;
+    // Without a timeout: the server actor answers at once (or CAF answers
+    // for it when it is gone), and a CAF 0.17 request timeout fires even
+    // after the answer, leaving its error in this scoped actor's mailbox,
+    // one per session opened.
     (*opener_)
-      ->request(server_, std::chrono::seconds(10), open_session_atom::value,
+      ->request(server_, caf::infinite, open_session_atom::value,
                 std::shared_ptr<transports::channel>{s})
       .receive([&](caf::actor& x) { session = std::move(x); },
                [&](caf::error&) {});
