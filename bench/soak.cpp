@@ -25,6 +25,10 @@
 
 #include <boost/json/value.hpp>
 
+#ifdef __SANITIZE_ADDRESS__
+#  include <sanitizer/common_interface_defs.h>
+#endif
+
 #include <caf/actor_system.hpp>
 
 #include "actors/blocking_client.hpp"
@@ -289,6 +293,11 @@ int main(int argc, char** argv) {
   stop = true;
   for (auto& w : workers)
     w.join();
+#ifdef __SANITIZE_ADDRESS__
+  // A heap profile of what this client still holds, for finding leaks.
+  if (std::getenv("MCP_PROFILE_HEAP") != nullptr)
+    __sanitizer_print_memory_profile(90, 12);
+#endif
   for (auto& api : apis)
     api->stop();
   auto warmup = seconds / 10.0;

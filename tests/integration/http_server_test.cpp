@@ -631,6 +631,41 @@ CAF_TEST(ten thousand sessions open and close without leaking) {
   CAF_CHECK_LESS(heap.back() - heap[1], 1024);
 }
 
+CAF_TEST(clients started and stopped leave no actors and no memory behind) {
+  // A stopped client's memory goes when its last timer has fired (CAF 0.17
+  // cannot cancel a delayed message): short timeouts keep the test short.
+  auto cfg = quiet_client();
+  cfg.handshake_timeout = 500ms;
+  cfg.close_timeout = 500ms;
+  auto run_one = [&] {
+    auto client = mcp::spawn_http_client(sys, client_transport(port), cfg);
+    CAF_REQUIRE(static_cast<bool>(client));
+    mcp::blocking_client api{sys, *client};
+    CAF_REQUIRE(static_cast<bool>(api.info()));
+    mcp::request_options opts;
+    opts.timeout = 500ms;
+    CAF_CHECK(static_cast<bool>(api.ping(opts)));
+    CAF_CHECK(api.stop());
+  };
+  auto settle = [&](size_t limit) {
+    for (int i = 0; i < 200 && sys.registry().running() > limit; ++i)
+      std::this_thread::sleep_for(10ms);
+    return sys.registry().running();
+  };
+  run_one();
+  std::this_thread::sleep_for(1s);
+  auto actors_before = settle(0);
+  auto heap_before = static_cast<long>(mallinfo2().uordblks);
+  for (int i = 0; i < 300; ++i)
+    run_one();
+  CAF_CHECK_LESS_OR_EQUAL(settle(actors_before), actors_before);
+  std::this_thread::sleep_for(1500ms);
+  auto grown = static_cast<long>(mallinfo2().uordblks) - heap_before;
+  CAF_MESSAGE("heap in use after 300 clients: " << grown / 1024
+                                                << " KiB more");
+  CAF_CHECK_LESS(grown, 256 * 1024);
+}
+
 CAF_TEST(slow headers are cut off and other clients are served) {
   auto id = initialize();
   net::io_context ioc;
