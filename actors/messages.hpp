@@ -221,8 +221,11 @@ struct client_stats {
   uint64_t progress_unknown_token = 0;
   /// Progress notifications that came after their request completed.
   uint64_t progress_late = 0;
-  /// Responses whose id matched no request in flight.
+  /// Responses whose id matched no request this client sent.
   uint64_t unknown_response_ids = 0;
+  /// Responses to requests that had ended already (timed out or cancelled:
+  /// the server answered before it heard, which the specification allows).
+  uint64_t late_responses = 0;
   /// Messages that were JSON but not valid JSON-RPC / MCP.
   uint64_t invalid_messages = 0;
   /// Messages that were not JSON (reported by the transport).
@@ -247,7 +250,7 @@ typename Inspector::result_type inspect(Inspector& f, client_stats& x) {
   return f(caf::meta::type_name("client_stats"), x.requests_sent, x.results,
            x.errors, x.timeouts, x.cancellations, x.progress_delivered,
            x.progress_unknown_token, x.progress_late, x.unknown_response_ids,
-           x.invalid_messages, x.malformed_messages, x.oversized_messages,
+           x.late_responses, x.invalid_messages, x.malformed_messages, x.oversized_messages,
            x.notifications, x.server_requests, x.reconnects, x.in_flight,
            x.subscriptions);
 }

@@ -2,7 +2,8 @@
 // the resident memory of the server and of this client recorded every
 // second: calls, progress bursts, timeouts with cancellation, and sessions
 // opened and closed, all at once.
-//   usage: soak [--seconds N] [--csv FILE] -- SERVER ARGS...
+//   usage: soak [--seconds N] [--csv FILE] [--only KIND] -- SERVER ARGS...
+// (KIND: calls, progress, timeouts or sessions, to run one worker alone).
 // The server gets `--http 127.0.0.1:PORT` appended (the everything server
 // of tests/fixtures takes it). Prints the memory at the
 // end of the warm-up (the first tenth), at the end, the maximum, and the
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -216,6 +218,7 @@ int main(int argc, char** argv) {
   int seconds = 600;
   std::string csv;
   int server_at = 0;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--") == 0) {
       server_at = i + 1;
@@ -224,6 +227,8 @@ int main(int argc, char** argv) {
       seconds = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--csv") == 0 && i + 1 < argc) {
       csv = argv[++i];
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only = argv[++i];
     }
   }
   if (server_at == 0 || server_at >= argc) {
@@ -265,15 +270,20 @@ int main(int argc, char** argv) {
   counters c;
   std::atomic<bool> stop{false};
   std::vector<std::thread> workers;
-  workers.emplace_back([&] { calls(*apis[0], c, stop); });
-  workers.emplace_back([&] { progress(*apis[1], c, stop); });
-  workers.emplace_back([&] { timeouts(*apis[2], c, stop); });
-  workers.emplace_back([&] { sessions(sys, t, c, stop); });
+  auto wanted = [&](const char* kind) { return only.empty() || only == kind; };
+  if (wanted("calls"))
+    workers.emplace_back([&] { calls(*apis[0], c, stop); });
+  if (wanted("progress"))
+    workers.emplace_back([&] { progress(*apis[1], c, stop); });
+  if (wanted("timeouts"))
+    workers.emplace_back([&] { timeouts(*apis[2], c, stop); });
+  if (wanted("sessions"))
+    workers.emplace_back([&] { sessions(sys, t, c, stop); });
   std::ofstream out;
   if (!csv.empty()) {
     out.open(csv);
-    out << "second,server_rss_kib,client_rss_kib,ops,progress,timeouts,"
-           "sessions,errors\n";
+    out << "second,server_rss_kib,client_rss_kib,client_heap_kib,ops,"
+           "progress,timeouts,sessions,errors\n";
   }
   std::vector<double> ts, server_rss, client_rss;
   auto t0 = clock_type::now();
@@ -285,7 +295,8 @@ int main(int argc, char** argv) {
     server_rss.push_back(static_cast<double>(srv));
     client_rss.push_back(static_cast<double>(cli));
     if (out)
-      out << s << ',' << srv << ',' << cli << ',' << c.ops << ','
+      out << s << ',' << srv << ',' << cli << ','
+          << mallinfo2().uordblks / 1024 << ',' << c.ops << ','
           << c.progress << ',' << c.timeouts << ',' << c.sessions << ','
           << c.errors << '\n'
           << std::flush;

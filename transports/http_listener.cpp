@@ -1,6 +1,7 @@
 #include "transports/http_listener.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <condition_variable>
 #include <mutex>
@@ -8,6 +9,8 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+
+#include <sys/socket.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -307,8 +310,31 @@ private:
       refuse(http::status::forbidden, "forbidden Origin");
       return;
     }
+    watch_peer();
     owner_.handler->on_request(
       std::shared_ptr<http_exchange>{shared_from_this(), this});
+  }
+
+  /// Notices a client that closes its connection while its response is
+  /// pending (the connection reads nothing then): aborts the exchange, so
+  /// that its session lets go of it. Bytes of a pipelined request wait for
+  /// the response instead.
+  void watch_peer() {
+    stream_.socket().async_wait(
+      tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+        if (self->closed_ || self->state_ == exchange_state::reading)
+          return;
+        if (ec) {
+          if (ec != net::error::operation_aborted)
+            self->close();
+          return;
+        }
+        char c = 0;
+        auto n = ::recv(self->stream_.socket().native_handle(), &c, 1,
+                        MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+          self->close();
+      });
   }
 
   /// Serves the next request once this exchange is done.

@@ -1,6 +1,7 @@
 #include "transports/http_transport.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -116,6 +117,9 @@ struct state {
   bool get_refused = false;
   /// The server's `retry`, in milliseconds, once it sent one.
   std::optional<uint64_t> retry;
+  /// Requests whose stream resumes after a delay; the owner may abandon
+  /// them meanwhile.
+  std::unordered_set<std::string> resuming;
   transport_stats stats;
   /// Why the transport ends, once it does.
   std::string end_reason;
@@ -422,6 +426,7 @@ void resume_later(broker_t* self, connection& c, std::string why) {
   next.id = c.ex.id;
   next.last_event_id = std::move(last);
   next.resumptions = c.ex.resumptions + 1;
+  st.resuming.insert(next.id);
   auto delay = st.retry ? std::chrono::milliseconds(*st.retry)
                         : std::chrono::duration_cast<std::chrono::milliseconds>(
                           st.cfg.default_retry);
@@ -699,7 +704,7 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
       start(self, std::move(ex));
     },
     [=](resume_atom, std::string& id, std::string& last, size_t n) {
-      if (self->state.closing)
+      if (self->state.resuming.erase(id) == 0 || self->state.closing)
         return;
       exchange ex;
       ex.what = purpose::resume;
@@ -707,6 +712,31 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
       ex.last_event_id = std::move(last);
       ex.resumptions = n;
       start(self, std::move(ex));
+    },
+    [=](abandon_atom, const std::string& id) {
+      // The owner gave up on `id`: its stream (or the resumption of it)
+      // would wait for a response that no one reads.
+      auto& st = self->state;
+      auto carries = [&](const exchange& ex) {
+        return ex.id == id
+               && (ex.what == purpose::request || ex.what == purpose::resume);
+      };
+      st.resuming.erase(id);
+      st.waiting.erase(std::remove_if(st.waiting.begin(), st.waiting.end(),
+                                      carries),
+                       st.waiting.end());
+      std::vector<caf::io::connection_handle> ended;
+      for (auto& c : st.conns)
+        if (c->busy && carries(c->ex))
+          ended.push_back(c->hdl);
+      for (auto hdl : ended)
+        retire(self, hdl);
+      while (!ended.empty() && !st.waiting.empty() && !st.closing) {
+        ended.pop_back();
+        auto ex = std::move(st.waiting.front());
+        st.waiting.pop_front();
+        start(self, std::move(ex));
+      }
     },
     [=](close_atom) {
       auto& st = self->state;

@@ -44,6 +44,13 @@ using session_expired_atom = caf::atom_constant<caf::atom("mcp_sexp")>;
 /// ignore it.
 using protocol_version_atom = caf::atom_constant<caf::atom("mcp_pver")>;
 
+/// Tells a transport that its owner no longer waits for the response to
+/// request `id` (JSON text), which timed out or was cancelled:
+/// `(abandon_atom, std::string)`. A transport that holds an exchange for it
+/// (HTTP: the request's stream, or a resumption of it) ends that exchange;
+/// others ignore it.
+using abandon_atom = caf::atom_constant<caf::atom("mcp_aband")>;
+
 // -- messages -----------------------------------------------------------------
 
 /// Kinds of bad input a transport drops.

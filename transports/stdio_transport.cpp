@@ -309,6 +309,9 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       if (self->state.stage == phase::open && self->state.writable)
         write_message(self, msg);
     },
+    [](abandon_atom, const std::string&) {
+      // One pipe carries every response: nothing to end.
+    },
     [=](close_atom) {
       auto& st = self->state;
       if (st.stage == phase::open)

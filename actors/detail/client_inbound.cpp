@@ -42,6 +42,13 @@ void client_state::on_response(const protocol::incoming_message& in) {
   auto i = in.id && in.id->is_integer() ? pending.find(in.id->as_integer())
                                         : pending.end();
   if (i == pending.end()) {
+    // Ids count up from 1 and are never reused: one below `next_id` was
+    // ours, and its request ended before this answer came.
+    if (in.id && in.id->is_integer() && in.id->as_integer() > 0
+        && in.id->as_integer() < next_id) {
+      ++stats.late_responses;
+      return;
+    }
     ++stats.unknown_response_ids;
     log_bad_input("response with unknown id "
                   + (in.id ? in.id->to_json_text() : "null"));

@@ -164,6 +164,10 @@ void client_state::send_cancelled(int64_t id, std::string reason) {
   params.emplace("requestId", id);
   params.emplace("reason", std::move(reason));
   send_out(protocol::make_notification(methods::cancelled, std::move(params)));
+  // Nothing waits for its response any more: a transport that keeps a
+  // stream open for it (HTTP) ends that stream.
+  send_from(self, transport, transports::abandon_atom::value,
+            std::to_string(id));
 }
 
 void client_state::cancel(int64_t id, const std::string& why) {

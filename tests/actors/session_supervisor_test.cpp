@@ -51,6 +51,7 @@ caf::behavior fake_server(caf::event_based_actor* self, caf::actor owner,
       self->send(owner, inbound_atom::value, json::value(std::move(res)));
     },
     [](mcp::transports::protocol_version_atom, const std::string&) {},
+    [](mcp::transports::abandon_atom, const std::string&) {},
     [=](mcp::transports::close_atom) { self->quit(); },
     [=](mcp::shutdown_atom) {
       mcp::transports::transport_closed closed;

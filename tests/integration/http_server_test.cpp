@@ -666,6 +666,42 @@ CAF_TEST(clients started and stopped leave no actors and no memory behind) {
   CAF_CHECK_LESS(grown, 256 * 1024);
 }
 
+CAF_TEST(calls that time out leave no streams and no memory behind) {
+  auto client = mcp::spawn_http_client(sys, client_transport(port),
+                                       quiet_client());
+  CAF_REQUIRE(static_cast<bool>(client));
+  mcp::blocking_client api{sys, *client};
+  CAF_REQUIRE(static_cast<bool>(api.info()));
+  mcp::request_options opts;
+  opts.timeout = 20ms;
+  auto time_out = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      auto res = api.call_tool("sleepy", json::object{}, opts);
+      CAF_CHECK(!res && mcp::is(res.error(), mcp::errc::timeout));
+    }
+  };
+  time_out(50);
+  std::this_thread::sleep_for(300ms);
+  auto heap_before = static_cast<long>(mallinfo2().uordblks);
+  time_out(300);
+  // The client gave those streams up: a call answers at once, on a
+  // connection no abandoned stream holds.
+  mcp::request_options quick;
+  quick.timeout = 2s;
+  auto echo = api.call_tool("echo", json::object{{"x", 1}}, quick);
+  CAF_CHECK(static_cast<bool>(echo));
+  std::this_thread::sleep_for(300ms);
+  auto grown = static_cast<long>(mallinfo2().uordblks) - heap_before;
+#ifdef __SANITIZE_ADDRESS__
+  if (std::getenv("MCP_PROFILE_HEAP") != nullptr)
+    __sanitizer_print_memory_profile(90, 12);
+#endif
+  CAF_MESSAGE("heap in use after 300 timeouts: " << grown / 1024
+                                                 << " KiB more");
+  CAF_CHECK_LESS(grown, 512 * 1024);
+  api.stop();
+}
+
 CAF_TEST(slow headers are cut off and other clients are served) {
   auto id = initialize();
   net::io_context ioc;
