@@ -2,7 +2,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -13,6 +12,7 @@
 #include "actors/error.hpp"
 #include "actors/session_supervisor.hpp"
 #include "protocol/methods.hpp"
+#include "transports/clean_broker.hpp"
 #include "transports/messages.hpp"
 
 namespace mcp {
@@ -27,7 +27,7 @@ using transports::inbound_atom;
 /// The client runs as an event-based actor, or as a broker on the I/O
 /// middleman's thread next to its transport (no thread hop per message).
 using client_actor = caf::stateful_actor<client_state>;
-using client_broker = caf::stateful_actor<client_state, caf::io::broker>;
+using client_broker = transports::clean_stateful_broker<client_state>;
 
 template <class Self>
 caf::behavior client(Self* self, client_config cfg) {

@@ -16,7 +16,6 @@
 #include <boost/url/url.hpp>
 
 #include <caf/actor_system.hpp>
-#include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 
@@ -24,6 +23,7 @@
 #include "protocol/jsonrpc.hpp"
 #include "protocol/sse.hpp"
 #include "protocol/utf8.hpp"
+#include "transports/clean_broker.hpp"
 #include "transports/detail/serialize_http.hpp"
 #include "transports/messages.hpp"
 #include "transports/read_sizer.hpp"
@@ -131,7 +131,7 @@ struct state {
   static inline const char* name = "mcp_http_transport";
 };
 
-using broker_t = caf::stateful_actor<state, caf::io::broker>;
+using broker_t = clean_stateful_broker<state>;
 
 void start(broker_t* self, exchange ex);
 

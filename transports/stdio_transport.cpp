@@ -9,7 +9,6 @@
 
 
 #include <caf/actor_system.hpp>
-#include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
 #include <caf/actor_clock.hpp>
@@ -17,6 +16,7 @@
 #include <caf/send.hpp>
 
 #include "protocol/json_text.hpp"
+#include "transports/clean_broker.hpp"
 #include "transports/json_line_reader.hpp"
 #include "transports/messages.hpp"
 #include "transports/read_sizer.hpp"
@@ -84,7 +84,7 @@ struct state {
   static inline const char* name = "mcp_stdio_transport";
 };
 
-using broker_t = caf::io::stateful_broker<state>;
+using broker_t = clean_stateful_broker<state>;
 
 void keep_stderr(state& st, std::string_view bytes) {
   if (st.cfg.echo_stderr) {
