@@ -7,10 +7,6 @@
 #include <random>
 #include <unordered_map>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/url/parse.hpp>
-
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/mailbox_element.hpp>
@@ -18,16 +14,13 @@
 #include <caf/send.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/detail/http_route.hpp"
 #include "actors/detail/http_session.hpp"
 #include "actors/error.hpp"
 #include "actors/server.hpp"
 #include "actors/server_messages.hpp"
 #include "actors/system_config.hpp"
 #include "protocol/error_code.hpp"
-#include "protocol/json_text.hpp"
-#include "protocol/jsonrpc.hpp"
-#include "protocol/methods.hpp"
-#include "protocol/version.hpp"
 #include "transports/inline_execution_unit.hpp"
 #include "transports/messages.hpp"
 
@@ -35,7 +28,6 @@ namespace mcp {
 
 namespace {
 
-namespace json = boost::json;
 using detail::http_session;
 using protocol::error_code;
 using transports::http_exchange;
@@ -55,19 +47,6 @@ std::string random_id() {
   return res;
 }
 
-/// A JSON-RPC error without an id, as the body of an HTTP error.
-std::string error_body(error_code code, std::string_view message) {
-  json::object err;
-  err.emplace("code", static_cast<int64_t>(code));
-  err.emplace("message", message);
-  json::object res;
-  res.emplace("jsonrpc", "2.0");
-  res.emplace("error", std::move(err));
-  std::string text;
-  protocol::append_json(text, res);
-  return text;
-}
-
 /// The Streamable HTTP endpoint: sessions by id, each request routed to its
 /// session actor, which runs right here on the I/O thread (and wakes request
 /// actors here too, for `immediate` handlers).
@@ -77,6 +56,7 @@ public:
     : sys_(sys), server_(std::move(server)), opts_(std::move(opts)) {
     if (!opts_.events)
       opts_.events = make_memory_event_store(opts_.max_stored_events);
+    paths_ = {opts_.path, opts_.legacy_sse_path, opts_.legacy_messages_path};
   }
 
   void bind(transports::http_listener* io) {
@@ -108,29 +88,15 @@ public:
 
   void on_request(std::shared_ptr<http_exchange> ex) override {
     auto& req = ex->request();
-    auto path = req.target.substr(0, req.target.find('?'));
-    if (!opts_.legacy_sse_path.empty() && path == opts_.legacy_sse_path
-        && req.method == "GET") {
-      on_legacy_get(std::move(ex));
-      return;
-    }
-    if (!opts_.legacy_messages_path.empty()
-        && path == opts_.legacy_messages_path && req.method == "POST") {
-      on_legacy_post(std::move(ex));
-      return;
-    }
-    if (path != opts_.path) {
-      ex->respond(404, {{"Content-Type", "text/plain"}}, "not found");
-      return;
-    }
-    if (req.method == "POST")
-      on_post(std::move(ex));
-    else if (req.method == "GET")
-      on_get(std::move(ex));
-    else if (req.method == "DELETE")
-      on_delete(std::move(ex));
-    else
-      ex->respond(405, {{"Allow", "GET, POST, DELETE"}}, {});
+    auto route = detail::route_http(
+      paths_, {req.method, req.target, req.body, req.header},
+      [this](std::string_view id) -> std::optional<std::string> {
+        auto i = sessions_.find(std::string{id});
+        if (i == sessions_.end() || i->second->closed())
+          return std::nullopt;
+        return i->second->protocol_version();
+      });
+    follow(std::move(ex), std::move(route));
   }
 
 private:
@@ -138,37 +104,19 @@ private:
 
   void fail(http_exchange& ex, unsigned status, error_code code,
             std::string_view message) {
-    ex.respond(status, {{"Content-Type", "application/json"}},
-               error_body(code, message));
+    respond(ex, detail::http_error(status, code, message));
   }
 
-  /// Checks `MCP-Protocol-Version`; answers 400 and returns false when the
-  /// client names a revision this server does not speak.
-  bool version_ok(http_exchange& ex) {
-    auto v = ex.request().header("MCP-Protocol-Version");
-    if (v.empty() || protocol::is_supported_protocol_version(v))
-      return true;
-    fail(ex, 400, error_code::invalid_request,
-         "Bad Request: unsupported MCP-Protocol-Version: " + std::string{v});
-    return false;
+  void respond(http_exchange& ex, detail::http_route&& route) {
+    ex.respond(route.status, std::move(route.headers), std::move(route.body));
   }
 
-  /// Finds the session the request names; answers 400 (no id) or 404
-  /// (unknown, ended, expired) and returns null otherwise.
-  http_session* find_session(http_exchange& ex) {
-    auto id = ex.request().header("Mcp-Session-Id");
-    if (id.empty()) {
-      fail(ex, 400, error_code::invalid_request,
-           "Bad Request: Mcp-Session-Id header is required");
-      return nullptr;
-    }
-    auto i = sessions_.find(std::string{id});
-    if (i == sessions_.end() || i->second->closed()) {
-      fail(ex, 404, error_code::invalid_request, "Session not found");
-      return nullptr;
-    }
-    i->second->last_activity = std::chrono::steady_clock::now();
-    return i->second.get();
+  /// Returns the open session `id` names (the router checked that it is
+  /// open), marking it active.
+  std::shared_ptr<http_session> touch(const std::string& id) {
+    auto& s = sessions_.at(id);
+    s->last_activity = std::chrono::steady_clock::now();
+    return s;
   }
 
   void deliver(const caf::actor& session, caf::message msg) {
@@ -225,6 +173,15 @@ private:
     return s;
   }
 
+  /// Opens a session, or answers 503 when there are too many.
+  std::shared_ptr<http_session> open_session(http_exchange& ex) {
+    auto s = open_session();
+    if (!s)
+      fail(ex, 503, error_code::internal_error,
+           "Service Unavailable: too many sessions");
+    return s;
+  }
+
   void expire_idle() {
     auto now = std::chrono::steady_clock::now();
     std::vector<std::shared_ptr<http_session>> idle;
@@ -237,223 +194,93 @@ private:
     }
   }
 
-  // -- methods ----------------------------------------------------------------
+  // -- following a route ------------------------------------------------------
 
-  void on_post(std::shared_ptr<http_exchange> ex) {
-    auto& req = ex->request();
-    if (transports::media_type_of(req.header("Content-Type"))
-        != "application/json") {
-      fail(*ex, 415, error_code::invalid_request,
-           "Unsupported Media Type: Content-Type must be application/json");
-      return;
-    }
-    auto accept = req.header("Accept");
-    if (!transports::accepts(accept, "application/json")
-        || !transports::accepts(accept, "text/event-stream")) {
-      fail(*ex, 406, error_code::invalid_request,
-           "Not Acceptable: the client must accept both application/json "
-           "and text/event-stream");
-      return;
-    }
-    if (!version_ok(*ex))
-      return;
-    boost::system::error_code ec;
-    auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
-    if (ec) {
-      fail(*ex, 400, error_code::parse_error,
-           "Parse error: " + ec.message());
-      return;
-    }
-    if (msg.is_array()) {
-      on_post_batch(std::move(ex), std::move(msg));
-      return;
-    }
-    auto in = protocol::classify(msg);
-    if (in.kind == protocol::message_kind::invalid) {
-      fail(*ex, 400, error_code::invalid_request,
-           "Invalid Request: " + std::string{in.problem});
-      return;
-    }
-    auto is_request = in.kind == protocol::message_kind::request;
-    auto is_initialize = is_request
-                         && in.method == protocol::methods::initialize;
-    std::shared_ptr<http_session> s;
-    if (req.header("Mcp-Session-Id").empty() && is_initialize) {
-      s = open_session();
-      if (!s) {
-        fail(*ex, 503, error_code::internal_error,
-             "Service Unavailable: too many sessions");
+  void follow(std::shared_ptr<http_exchange> ex, detail::http_route route) {
+    using detail::http_action;
+    switch (route.action) {
+      case http_action::respond:
+        respond(*ex, std::move(route));
         return;
-      }
-    } else {
-      auto found = find_session(*ex);
-      if (found == nullptr)
-        return;
-      s = found->shared_from_this();
-    }
-    if (is_request) {
-      if (!s->open_stream(*in.id, ex, is_initialize)) {
-        fail(*ex, 409, error_code::invalid_request,
-             "Conflict: request id " + in.id->to_json_text()
-               + " is in use");
-        return;
-      }
-      deliver(s->session, caf::make_message(transports::inbound_atom::value,
-                                            std::move(msg)));
-      return;
-    }
-    deliver(s->session,
-            caf::make_message(transports::inbound_atom::value, std::move(msg)));
-    ex->respond(202, {{"Mcp-Session-Id", s->id()}}, {});
-  }
-
-  /// A JSON-RPC batch, which sessions of 2025-03-26 and 2024-11-05 may send:
-  /// one stream carries the answers to all of its requests and ends with the
-  /// batch's response; a batch without requests gets 202.
-  void on_post_batch(std::shared_ptr<http_exchange> ex, json::value msg) {
-    auto& items = msg.as_array();
-    if (ex->request().header("Mcp-Session-Id").empty()) {
-      fail(*ex, 400, error_code::invalid_request,
-           "Bad Request: a batch needs a session (initialize comes alone)");
-      return;
-    }
-    auto found = find_session(*ex);
-    if (found == nullptr)
-      return;
-    auto s = found->shared_from_this();
-    if (!protocol::allows_batches(s->protocol_version())) {
-      fail(*ex, 400, error_code::invalid_request,
-           "Invalid Request: JSON-RPC batches are not accepted in protocol "
-           "revision " + s->protocol_version());
-      return;
-    }
-    if (items.empty()) {
-      fail(*ex, 400, error_code::invalid_request,
-           "Invalid Request: empty batch");
-      return;
-    }
-    std::vector<protocol::request_id> ids;
-    for (auto& item : items) {
-      auto in = protocol::classify(item);
-      if (in.kind == protocol::message_kind::request) {
-        if (in.method == protocol::methods::initialize) {
-          fail(*ex, 400, error_code::invalid_request,
-               "Invalid Request: initialize must not be part of a batch");
+      case http_action::open_session: {
+        auto s = open_session(*ex);
+        if (!s)
           return;
-        }
-        ids.push_back(*in.id);
+        open_streams(std::move(ex), *s, std::move(route));
+        return;
+      }
+      case http_action::deliver_requests: {
+        auto s = touch(route.session_id);
+        open_streams(std::move(ex), *s, std::move(route));
+        return;
+      }
+      case http_action::deliver_accepted: {
+        auto s = touch(route.session_id);
+        deliver(s->session, caf::make_message(transports::inbound_atom::value,
+                                              std::move(route.message)));
+        ex->respond(202, {{"Mcp-Session-Id", s->id()}}, {});
+        return;
+      }
+      case http_action::open_legacy_stream: {
+        auto s = open_session(*ex);
+        if (!s)
+          return;
+        s->open_legacy_stream(std::move(ex), paths_.legacy_messages
+                                               + "?sessionId=" + s->id());
+        return;
+      }
+      case http_action::deliver_legacy: {
+        auto s = touch(route.session_id);
+        deliver(s->session, caf::make_message(transports::inbound_atom::value,
+                                              std::move(route.message)));
+        ex->respond(202, {{"Content-Type", "text/plain"}}, "Accepted");
+        return;
+      }
+      case http_action::open_get_stream:
+        if (!touch(route.session_id)->open_get_stream(ex))
+          fail(*ex, 409, error_code::invalid_request,
+               "Conflict: the session has a GET stream open");
+        return;
+      case http_action::resume_stream:
+        if (!touch(route.session_id)->resume(route.last_event_id, ex))
+          fail(*ex, 404, error_code::invalid_request,
+               "no stream to resume for Last-Event-ID "
+                 + route.last_event_id);
+        return;
+      case http_action::delete_session: {
+        auto s = touch(route.session_id);
+        sessions_.erase(s->id());
+        end_session(*s, "the client deleted the session");
+        ex->respond(200, {}, {});
+        return;
       }
     }
-    if (ids.empty()) {
-      deliver(s->session, caf::make_message(transports::inbound_atom::value,
-                                            std::move(msg)));
-      ex->respond(202, {{"Mcp-Session-Id", s->id()}}, {});
-      return;
-    }
-    if (!s->open_stream(ids, ex)) {
+  }
+
+  /// Opens the stream that answers the requests of `route` on `s`, then
+  /// delivers its message; answers 409 for a request id in use instead.
+  void open_streams(std::shared_ptr<http_exchange> ex, http_session& s,
+                    detail::http_route route) {
+    if (route.message.is_array()) {
+      if (!s.open_stream(route.ids, ex)) {
+        fail(*ex, 409, error_code::invalid_request,
+             "Conflict: a request id of the batch is in use or repeated");
+        return;
+      }
+    } else if (!s.open_stream(route.ids.front(), ex, route.initialize)) {
       fail(*ex, 409, error_code::invalid_request,
-           "Conflict: a request id of the batch is in use or repeated");
+           "Conflict: request id " + route.ids.front().to_json_text()
+             + " is in use");
       return;
     }
-    deliver(s->session,
-            caf::make_message(transports::inbound_atom::value, std::move(msg)));
-  }
-
-  // -- legacy HTTP+SSE (2024-11-05) -------------------------------------------
-
-  void on_legacy_get(std::shared_ptr<http_exchange> ex) {
-    if (!transports::accepts(ex->request().header("Accept"),
-                             "text/event-stream")) {
-      fail(*ex, 406, error_code::invalid_request,
-           "Not Acceptable: the client must accept text/event-stream");
-      return;
-    }
-    auto s = open_session();
-    if (!s) {
-      fail(*ex, 503, error_code::internal_error,
-           "Service Unavailable: too many sessions");
-      return;
-    }
-    s->open_legacy_stream(std::move(ex), opts_.legacy_messages_path
-                                           + "?sessionId=" + s->id());
-  }
-
-  void on_legacy_post(std::shared_ptr<http_exchange> ex) {
-    auto& req = ex->request();
-    auto query = boost::urls::parse_origin_form(req.target);
-    std::string id;
-    if (query)
-      if (auto i = query->params().find("sessionId");
-          i != query->params().end())
-        id = (*i).value;
-    auto i = sessions_.find(id);
-    if (id.empty() || i == sessions_.end() || i->second->closed()) {
-      ex->respond(404, {{"Content-Type", "text/plain"}}, "unknown session");
-      return;
-    }
-    if (transports::media_type_of(req.header("Content-Type"))
-        != "application/json") {
-      ex->respond(415, {{"Content-Type", "text/plain"}},
-                  "Content-Type must be application/json");
-      return;
-    }
-    boost::system::error_code ec;
-    auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
-    if (ec || !(msg.is_object() || msg.is_array())) {
-      ex->respond(400, {{"Content-Type", "text/plain"}},
-                  ec ? "Parse error: " + ec.message()
-                     : std::string{"Invalid message: not a JSON object or "
-                                   "batch"});
-      return;
-    }
-    auto s = i->second;
-    s->last_activity = std::chrono::steady_clock::now();
-    deliver(s->session,
-            caf::make_message(transports::inbound_atom::value, std::move(msg)));
-    ex->respond(202, {{"Content-Type", "text/plain"}}, "Accepted");
-  }
-
-  // -- Streamable HTTP --------------------------------------------------------
-
-  void on_get(std::shared_ptr<http_exchange> ex) {
-    if (!transports::accepts(ex->request().header("Accept"),
-                             "text/event-stream")) {
-      fail(*ex, 406, error_code::invalid_request,
-           "Not Acceptable: the client must accept text/event-stream");
-      return;
-    }
-    if (!version_ok(*ex))
-      return;
-    auto s = find_session(*ex);
-    if (s == nullptr)
-      return;
-    auto last = ex->request().header("Last-Event-ID");
-    if (!last.empty()) {
-      if (!s->resume(std::string{last}, ex))
-        fail(*ex, 404, error_code::invalid_request,
-             "no stream to resume for Last-Event-ID " + std::string{last});
-      return;
-    }
-    if (!s->open_get_stream(ex))
-      fail(*ex, 409, error_code::invalid_request,
-           "Conflict: the session has a GET stream open");
-  }
-
-  void on_delete(std::shared_ptr<http_exchange> ex) {
-    if (!version_ok(*ex))
-      return;
-    auto s = find_session(*ex);
-    if (s == nullptr)
-      return;
-    auto keep = s->shared_from_this();
-    sessions_.erase(s->id());
-    end_session(*keep, "the client deleted the session");
-    ex->respond(200, {}, {});
+    deliver(s.session, caf::make_message(transports::inbound_atom::value,
+                                         std::move(route.message)));
   }
 
   caf::actor_system& sys_;
   caf::actor server_;
   http_options opts_;
+  detail::http_paths paths_;
   transports::http_listener* io_ = nullptr;
   std::unique_ptr<transports::inline_execution_unit> unit_;
   std::unique_ptr<caf::scoped_actor> opener_;

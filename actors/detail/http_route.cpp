@@ -1,0 +1,253 @@
+#include "actors/detail/http_route.hpp"
+
+#include <variant>
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+
+#include "protocol/json_text.hpp"
+#include "protocol/jsonrpc.hpp"
+#include "protocol/methods.hpp"
+#include "protocol/version.hpp"
+#include "transports/http_gate.hpp"
+
+namespace mcp::detail {
+
+namespace {
+
+namespace json = boost::json;
+using protocol::error_code;
+
+http_route text_response(unsigned status, std::string text) {
+  http_route res;
+  res.status = status;
+  res.headers.emplace_back("Content-Type", "text/plain");
+  res.body = std::move(text);
+  return res;
+}
+
+http_route with_session(http_action action, std::string_view id) {
+  http_route res;
+  res.action = action;
+  res.session_id = id;
+  return res;
+}
+
+/// Refuses a `MCP-Protocol-Version` header naming a revision this server
+/// does not speak.
+std::optional<http_route> check_version(const http_route_request& req) {
+  auto v = req.header("MCP-Protocol-Version");
+  if (v.empty() || protocol::is_supported_protocol_version(v))
+    return std::nullopt;
+  return http_error(400, error_code::invalid_request,
+                    "Bad Request: unsupported MCP-Protocol-Version: "
+                      + std::string{v});
+}
+
+/// Returns the revision of the session the request names, or the route that
+/// refuses it: 400 without a session id, 404 for one that is not open.
+std::variant<std::string, http_route>
+check_session(const http_route_request& req,
+              const http_session_lookup& sessions) {
+  auto id = req.header("Mcp-Session-Id");
+  if (id.empty())
+    return http_error(400, error_code::invalid_request,
+                      "Bad Request: Mcp-Session-Id header is required");
+  auto version = sessions(id);
+  if (!version)
+    return http_error(404, error_code::invalid_request, "Session not found");
+  return std::move(*version);
+}
+
+http_route route_batch(const http_route_request& req,
+                       const http_session_lookup& sessions,
+                       json::value msg) {
+  auto id = req.header("Mcp-Session-Id");
+  if (id.empty())
+    return http_error(400, error_code::invalid_request,
+                      "Bad Request: a batch needs a session (initialize "
+                      "comes alone)");
+  auto found = check_session(req, sessions);
+  if (auto refused = std::get_if<http_route>(&found))
+    return std::move(*refused);
+  auto& version = std::get<std::string>(found);
+  if (!protocol::allows_batches(version))
+    return http_error(400, error_code::invalid_request,
+                      "Invalid Request: JSON-RPC batches are not accepted in "
+                      "protocol revision " + version);
+  auto& items = msg.as_array();
+  if (items.empty())
+    return http_error(400, error_code::invalid_request,
+                      "Invalid Request: empty batch");
+  std::vector<protocol::request_id> ids;
+  for (auto& item : items) {
+    auto in = protocol::classify(item);
+    if (in.kind != protocol::message_kind::request)
+      continue;
+    if (in.method == protocol::methods::initialize)
+      return http_error(400, error_code::invalid_request,
+                        "Invalid Request: initialize must not be part of a "
+                        "batch");
+    ids.push_back(*in.id);
+  }
+  auto res = with_session(ids.empty() ? http_action::deliver_accepted
+                                      : http_action::deliver_requests,
+                          id);
+  res.ids = std::move(ids);
+  res.message = std::move(msg);
+  return res;
+}
+
+http_route route_post(const http_route_request& req,
+                      const http_session_lookup& sessions) {
+  if (transports::media_type_of(req.header("Content-Type"))
+      != "application/json")
+    return http_error(415, error_code::invalid_request,
+                      "Unsupported Media Type: Content-Type must be "
+                      "application/json");
+  auto accept = req.header("Accept");
+  if (!transports::accepts(accept, "application/json")
+      || !transports::accepts(accept, "text/event-stream"))
+    return http_error(406, error_code::invalid_request,
+                      "Not Acceptable: the client must accept both "
+                      "application/json and text/event-stream");
+  if (auto refused = check_version(req))
+    return std::move(*refused);
+  boost::system::error_code ec;
+  auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
+  if (ec)
+    return http_error(400, error_code::parse_error,
+                      "Parse error: " + ec.message());
+  if (msg.is_array())
+    return route_batch(req, sessions, std::move(msg));
+  auto in = protocol::classify(msg);
+  if (in.kind == protocol::message_kind::invalid)
+    return http_error(400, error_code::invalid_request,
+                      "Invalid Request: " + std::string{in.problem});
+  auto is_request = in.kind == protocol::message_kind::request;
+  std::vector<protocol::request_id> ids;
+  if (is_request)
+    ids.push_back(*in.id);
+  auto initialize = is_request && in.method == protocol::methods::initialize;
+  auto id = req.header("Mcp-Session-Id");
+  http_route res;
+  if (id.empty() && initialize) {
+    res.action = http_action::open_session;
+  } else {
+    auto found = check_session(req, sessions);
+    if (auto refused = std::get_if<http_route>(&found))
+      return std::move(*refused);
+    res = with_session(is_request ? http_action::deliver_requests
+                                  : http_action::deliver_accepted,
+                       id);
+  }
+  res.ids = std::move(ids);
+  res.initialize = initialize;
+  res.message = std::move(msg);
+  return res;
+}
+
+http_route route_get(const http_route_request& req,
+                     const http_session_lookup& sessions) {
+  if (!transports::accepts(req.header("Accept"), "text/event-stream"))
+    return http_error(406, error_code::invalid_request,
+                      "Not Acceptable: the client must accept "
+                      "text/event-stream");
+  if (auto refused = check_version(req))
+    return std::move(*refused);
+  auto found = check_session(req, sessions);
+  if (auto refused = std::get_if<http_route>(&found))
+    return std::move(*refused);
+  auto id = req.header("Mcp-Session-Id");
+  auto last = req.header("Last-Event-ID");
+  if (last.empty())
+    return with_session(http_action::open_get_stream, id);
+  auto res = with_session(http_action::resume_stream, id);
+  res.last_event_id = last;
+  return res;
+}
+
+http_route route_delete(const http_route_request& req,
+                        const http_session_lookup& sessions) {
+  if (auto refused = check_version(req))
+    return std::move(*refused);
+  auto found = check_session(req, sessions);
+  if (auto refused = std::get_if<http_route>(&found))
+    return std::move(*refused);
+  return with_session(http_action::delete_session,
+                      req.header("Mcp-Session-Id"));
+}
+
+http_route route_legacy_get(const http_route_request& req) {
+  if (!transports::accepts(req.header("Accept"), "text/event-stream"))
+    return http_error(406, error_code::invalid_request,
+                      "Not Acceptable: the client must accept "
+                      "text/event-stream");
+  http_route res;
+  res.action = http_action::open_legacy_stream;
+  return res;
+}
+
+http_route route_legacy_post(const http_route_request& req,
+                             const http_session_lookup& sessions) {
+  std::string id;
+  if (auto url = boost::urls::parse_origin_form(req.target))
+    if (auto i = url->params().find("sessionId"); i != url->params().end())
+      id = (*i).value;
+  if (id.empty() || !sessions(id))
+    return text_response(404, "unknown session");
+  if (transports::media_type_of(req.header("Content-Type"))
+      != "application/json")
+    return text_response(415, "Content-Type must be application/json");
+  boost::system::error_code ec;
+  auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
+  if (ec)
+    return text_response(400, "Parse error: " + ec.message());
+  if (!msg.is_object() && !msg.is_array())
+    return text_response(400, "Invalid message: not a JSON object or batch");
+  auto res = with_session(http_action::deliver_legacy, id);
+  res.message = std::move(msg);
+  return res;
+}
+
+} // namespace
+
+http_route http_error(unsigned status, error_code code,
+                      std::string_view message) {
+  json::object err;
+  err.emplace("code", static_cast<int64_t>(code));
+  err.emplace("message", message);
+  json::object body;
+  body.emplace("jsonrpc", "2.0");
+  body.emplace("error", std::move(err));
+  http_route res;
+  res.status = status;
+  res.headers.emplace_back("Content-Type", "application/json");
+  protocol::append_json(res.body, body);
+  return res;
+}
+
+http_route route_http(const http_paths& paths, const http_route_request& req,
+                      const http_session_lookup& sessions) {
+  auto path = req.target.substr(0, req.target.find('?'));
+  if (!paths.legacy_sse.empty() && path == paths.legacy_sse
+      && req.method == "GET")
+    return route_legacy_get(req);
+  if (!paths.legacy_messages.empty() && path == paths.legacy_messages
+      && req.method == "POST")
+    return route_legacy_post(req, sessions);
+  if (path != paths.mcp)
+    return text_response(404, "not found");
+  if (req.method == "POST")
+    return route_post(req, sessions);
+  if (req.method == "GET")
+    return route_get(req, sessions);
+  if (req.method == "DELETE")
+    return route_delete(req, sessions);
+  http_route res;
+  res.status = 405;
+  res.headers.emplace_back("Allow", "GET, POST, DELETE");
+  return res;
+}
+
+} // namespace mcp::detail
