@@ -19,11 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
 #include <malloc.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/json/value.hpp>
 
@@ -39,44 +35,16 @@
 #include "actors/progress.hpp"
 #include "actors/system_config.hpp"
 #include "bench/measure.hpp"
+#include "tests/support/loopback.hpp"
 #include "transports/child_process.hpp"
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using bench::clock_type;
+using mcp::test::free_port;
+using mcp::test::wait_listening;
 
 namespace {
-
-/// Returns a port that was free a moment ago.
-uint16_t free_port() {
-  auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-/// Returns whether something listens on `port` within 10 s.
-bool wait_listening(uint16_t port) {
-  for (int i = 0; i < 200; ++i) {
-    auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    auto ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr))
-              == 0;
-    ::close(fd);
-    if (ok)
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
 
 struct counters {
   std::atomic<uint64_t> ops{0};

@@ -71,14 +71,7 @@ void client_state::on_response(const protocol::incoming_message& in) {
     }
     return;
   }
-  auto error = make_server_error(*in.error);
-  if (id == handshake_id) {
-    take_pending(id, progress_outcome::failed, {});
-    handshake_failed(make_error(errc::handshake_failed,
-                                "initialize failed: " + describe(error)));
-    return;
-  }
-  fail_pending(id, error, progress_outcome::failed);
+  fail_response(id, make_server_error(*in.error));
 }
 
 void client_state::on_unreadable_response(
@@ -96,6 +89,10 @@ void client_state::on_unreadable_response(
                             i->second.method + " response could not be read ("
                               + std::string{transports::to_string(x.kind)}
                               + "): " + x.detail);
+  fail_response(id, err);
+}
+
+void client_state::fail_response(int64_t id, const caf::error& err) {
   if (id == handshake_id) {
     take_pending(id, progress_outcome::failed, {});
     handshake_failed(make_error(errc::handshake_failed,

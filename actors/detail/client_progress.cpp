@@ -87,33 +87,29 @@ void client_state::pass_on(subscription_ref& ref,
                                [on_answer](caf::error&) { on_answer(); }},
                  std::move(msg));
   };
-  using route = progress_window::route;
-  if (ref.batches && updates.size() > 1) {
-    switch (ref.window.next(updates.size())) {
-      case route::send:
-        send_from(self, ref.subscription, std::move(updates));
+  // Sends `msg` (`n` updates) as the window says, or gives it to `hold`.
+  auto route = [&](size_t n, auto&& msg, auto hold) {
+    switch (ref.window.next(n)) {
+      case progress_window::route::send:
+        send_from(self, ref.subscription, std::move(msg));
         break;
-      case route::mark:
-        mark(std::move(updates));
+      case progress_window::route::mark:
+        mark(std::move(msg));
         break;
-      case route::hold:
-        for (auto& x : updates)
-          ref.window.hold(std::move(x));
+      case progress_window::route::hold:
+        hold(msg);
     }
+  };
+  if (ref.batches && updates.size() > 1) {
+    auto n = updates.size();
+    route(n, std::move(updates), [&](auto& xs) {
+      for (auto& x : xs)
+        ref.window.hold(std::move(x));
+    });
     return;
   }
-  for (auto& x : updates) {
-    switch (ref.window.next(1)) {
-      case route::send:
-        send_from(self, ref.subscription, std::move(x));
-        break;
-      case route::mark:
-        mark(std::move(x));
-        break;
-      case route::hold:
-        ref.window.hold(std::move(x));
-    }
-  }
+  for (auto& x : updates)
+    route(1, std::move(x), [&](auto& y) { ref.window.hold(std::move(y)); });
 }
 
 void client_state::end_subscription(subscription_ref& ref,

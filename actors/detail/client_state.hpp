@@ -188,6 +188,10 @@ public:
   /// names its id) at once, instead of by its timeout.
   void on_unreadable_response(const transports::transport_fault& x);
 
+  /// Fails pending request `id` with `err` (the handshake, if it is the
+  /// `initialize` request).
+  void fail_response(int64_t id, const caf::error& err);
+
   /// Handles the end of the transport.
   void on_disconnect(std::string description);
 

@@ -6,55 +6,25 @@
 
 #include <chrono>
 #include <optional>
-#include <netinet/in.h>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 #include <caf/scoped_actor.hpp>
 
 #include "actors/progress.hpp"
 #include "actors/requests.hpp"
 #include "tests/integration/support.hpp"
+#include "tests/support/loopback.hpp"
 #include "transports/child_process.hpp"
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using mcp::test::progress_record;
 using mcp::test::text_of;
+using mcp::test::free_port;
+using mcp::test::wait_listening;
 
 namespace {
-
-/// Returns a port that was free a moment ago.
-uint16_t free_port() {
-  auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-/// Waits (10 s at most) until something listens on `port`.
-bool wait_listening(uint16_t port) {
-  for (int i = 0; i < 1000; ++i) {
-    auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    auto rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::close(fd);
-    if (rc == 0)
-      return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
 
 /// A server process listening on a port of its own, stopped with the
 /// fixture.
