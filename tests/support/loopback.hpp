@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <netinet/in.h>
+#include <random>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -20,15 +21,23 @@ inline sockaddr_in loopback_address(uint16_t port) {
   return addr;
 }
 
-/// Returns a port of 127.0.0.1 that was free a moment ago.
+/// Returns a port of 127.0.0.1 that was free a moment ago, for a server
+/// process that needs its port on its command line. It lies below the
+/// kernel's ephemeral range (32768-60999 by default), so that a listener
+/// that binds port 0 meanwhile (another test running in parallel) or an
+/// outgoing connection cannot take it before the server starts.
 inline uint16_t free_port() {
-  auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  auto addr = loopback_address(0);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  std::random_device rd;
+  for (int i = 0; i < 200; ++i) {
+    auto port = static_cast<uint16_t>(20000 + rd() % 12000);
+    auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    auto addr = loopback_address(port);
+    auto rc = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::close(fd);
+    if (rc == 0)
+      return port;
+  }
+  return 0;
 }
 
 /// Returns whether something listens on port `port` of 127.0.0.1 within
