@@ -3,27 +3,41 @@
 #include <array>
 #include <string_view>
 
+#include "protocol/revision.hpp"
+
 namespace mcp::protocol {
 
-/// The newest MCP revision this library speaks; clients offer it.
-inline constexpr std::string_view latest_protocol_version = "2025-11-25";
+/// The name of the newest MCP revision this library speaks; clients offer
+/// it.
+inline constexpr std::string_view latest_protocol_version
+  = revision::latest().name();
 
-/// Every MCP revision this library accepts, newest first.
-inline constexpr std::array<std::string_view, 4> supported_protocol_versions = {
-  "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+namespace detail {
 
-/// Returns whether `version` is one of `supported_protocol_versions`.
-constexpr bool is_supported_protocol_version(std::string_view version) {
-  for (auto v : supported_protocol_versions)
-    if (v == version)
-      return true;
-  return false;
+constexpr std::array<std::string_view, revision::count>
+supported_revision_names() noexcept {
+  std::array<std::string_view, revision::count> res{};
+  auto all = revision::all();
+  for (size_t i = 0; i < revision::count; ++i)
+    res[i] = all[i].name();
+  return res;
 }
 
-/// Returns whether revision `version` allows JSON-RPC batches (2024-11-05
-/// and 2025-03-26 do; 2025-06-18 removed them).
+} // namespace detail
+
+/// The names of every MCP revision this library accepts, newest first.
+inline constexpr std::array<std::string_view, revision::count>
+  supported_protocol_versions = detail::supported_revision_names();
+
+/// Returns whether `version` names a revision this library speaks.
+constexpr bool is_supported_protocol_version(std::string_view version) {
+  return revision::parse(version).has_value();
+}
+
+/// Returns whether revision `version` allows JSON-RPC batches.
 constexpr bool allows_batches(std::string_view version) {
-  return version == "2025-03-26" || version == "2024-11-05";
+  auto r = revision::parse(version);
+  return r && r->has_batches();
 }
 
 } // namespace mcp::protocol
