@@ -11,6 +11,7 @@
 #include "protocol/json_number.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/methods.hpp"
+#include "protocol/revision.hpp"
 
 namespace mcp {
 
@@ -56,7 +57,9 @@ caf::error progress_reporter::report(double progress,
     text += R"(,"total":)";
     text += protocol::format_number(*total);
   }
-  if (!message.empty() && link_->protocol_version >= "2025-03-26") {
+  if (!message.empty()
+      && protocol::revision::nearest(link_->protocol_version)
+           .has_progress_message()) {
     text += R"(,"message":)";
     protocol::append_json(text, boost::json::string{message});
   }

@@ -18,6 +18,7 @@
 #include "protocol/json_text.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/methods.hpp"
+#include "protocol/revision.hpp"
 
 namespace mcp {
 
@@ -192,7 +193,8 @@ caf::expected<elicitation_result>
 request_context::elicit(std::string_view message,
                         json::object requested_schema, caf::timespan timeout) {
   if (!link_->client_capabilities.elicitation
-      || link_->protocol_version < "2025-06-18")
+      || !protocol::revision::nearest(link_->protocol_version)
+            .has_elicitation())
     return missing_capability("form-mode elicitation/create", "elicitation");
   auto sendable = protocol::requested_schema_for_revision(
     std::move(requested_schema), link_->protocol_version);
@@ -216,7 +218,8 @@ request_context::elicit_url(std::string_view message, std::string_view url,
                             std::string_view elicitation_id,
                             caf::timespan timeout) {
   if (!link_->client_capabilities.elicitation_url
-      || link_->protocol_version < "2025-11-25")
+      || !protocol::revision::nearest(link_->protocol_version)
+            .has_elicitation_modes())
     return missing_capability("URL-mode elicitation/create", "elicitation.url");
   json::object params;
   params.emplace("mode", "url");

@@ -1,4 +1,5 @@
 #include "protocol/content.hpp"
+#include "protocol/revision.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -92,13 +93,6 @@ json::object blob_resource(std::string_view uri, std::string_view mime_type,
   return resource_contents(uri, mime_type, "blob", base64_blob);
 }
 
-namespace {
-
-/// The newest revision that added a content block type.
-constexpr std::string_view newest_content_change = "2025-06-18";
-
-} // namespace
-
 json::object content_for_revision(json::object block,
                                   std::string_view version) {
   auto type = block.if_contains("type");
@@ -109,17 +103,19 @@ json::object content_for_revision(json::object block,
     return x != nullptr && x->is_string() ? std::string{x->get_string()}
                                           : std::string{};
   };
-  if (*type == "audio" && version < std::string_view{"2025-03-26"})
+  auto rev = revision::nearest(version);
+  if (*type == "audio" && !rev.has_audio_content())
     return text_content("[audio (" + field("mimeType")
                         + ") left out: this protocol revision has no audio]");
-  if (*type == "resource_link" && version < newest_content_change)
+  if (*type == "resource_link" && !rev.has_resource_links())
     return text_content("Resource: " + field("uri"));
   return block;
 }
 
 json::array contents_for_revision(json::array blocks,
                                   std::string_view version) {
-  if (version >= newest_content_change)
+  // Resource links are the newest block type.
+  if (revision::nearest(version).has_resource_links())
     return blocks;
   for (auto& x : blocks)
     if (x.is_object())

@@ -1,4 +1,5 @@
 #include "protocol/elicitation_form.hpp"
+#include "protocol/revision.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -183,7 +184,7 @@ requested_schema_for_revision(json::object schema, std::string_view version) {
   auto props = schema.if_contains("properties");
   if (props == nullptr || !props->is_object())
     return bad("it needs a \"properties\" object");
-  auto newest = version >= std::string_view{"2025-11-25"};
+  auto newest = revision::nearest(version).has_enum_schemas();
   for (auto& kvp : props->get_object()) {
     auto name = std::string{kvp.key()};
     auto prop = kvp.value().if_object();
@@ -227,7 +228,9 @@ requested_schema_for_revision(json::object schema, std::string_view version) {
         return bad("array field \"" + name + "\" must be a multi-select enum");
       if (!newest)
         return bad("multi-select field \"" + name
-                   + "\" needs protocol revision 2025-11-25, the client speaks "
+                   + "\" needs protocol revision "
+                   + std::string{revision{revision::v2025_11_25}.name()}
+                   + ", the client speaks "
                    + std::string{version});
       continue;
     }

@@ -2,6 +2,7 @@
 
 #include "protocol/methods.hpp"
 #include "protocol/version.hpp"
+#include "protocol/revision.hpp"
 
 namespace mcp::protocol {
 
@@ -68,7 +69,7 @@ boost::json::object server_capabilities::to_json(std::string_view version) const
     res.emplace("prompts", with_list_changed(prompts_list_changed));
   if (logging)
     res.emplace("logging", boost::json::object{});
-  if (completions && version >= std::string_view{"2025-03-26"})
+  if (completions && revision::nearest(version).has_completions_capability())
     res.emplace("completions", boost::json::object{});
   if (!experimental.empty())
     res.emplace("experimental", experimental);
@@ -83,21 +84,21 @@ boost::json::object client_capabilities::to_json(std::string_view version) const
       r.emplace("listChanged", true);
     res.emplace("roots", std::move(r));
   }
-  auto newest = version >= std::string_view{"2025-11-25"};
+  auto rev = revision::nearest(version);
+  auto modes = rev.has_elicitation_modes();
   if (sampling) {
     boost::json::object s;
-    if (sampling_tools && newest)
+    if (sampling_tools && rev.has_sampling_tools())
       s.emplace("tools", boost::json::object{});
-    if (sampling_context && newest)
+    if (sampling_context && rev.has_sampling_tools())
       s.emplace("context", boost::json::object{});
     res.emplace("sampling", std::move(s));
   }
-  if ((elicitation || (elicitation_url && newest))
-      && version >= std::string_view{"2025-06-18"}) {
+  if ((elicitation || (elicitation_url && modes)) && rev.has_elicitation()) {
     boost::json::object e;
-    if (newest && elicitation)
+    if (modes && elicitation)
       e.emplace("form", boost::json::object{});
-    if (newest && elicitation_url)
+    if (modes && elicitation_url)
       e.emplace("url", boost::json::object{});
     res.emplace("elicitation", std::move(e));
   }
@@ -133,13 +134,14 @@ client_capabilities client_capabilities::from_json(const boost::json::value& x) 
 }
 
 boost::json::object
-implementation_info::to_json(std::string_view revision) const {
+implementation_info::to_json(std::string_view revision_name) const {
+  auto rev = revision::nearest(revision_name);
   boost::json::object res;
   res.emplace("name", name);
   res.emplace("version", version);
-  if (!title.empty() && revision >= std::string_view{"2025-06-18"})
+  if (!title.empty() && rev.has_titles())
     res.emplace("title", title);
-  if (revision >= std::string_view{"2025-11-25"}) {
+  if (rev.has_implementation_details()) {
     if (!description.empty())
       res.emplace("description", description);
     if (!website_url.empty())

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "protocol/content.hpp"
+#include "protocol/revision.hpp"
 
 namespace mcp::protocol {
 
@@ -35,7 +36,8 @@ json::object tool_result::to_json(std::string_view version) && {
   json::object res;
   res.reserve(4);
   res.emplace("content", contents_for_revision(std::move(content), version));
-  if (structured_content && version >= std::string_view{"2025-06-18"})
+  if (structured_content
+      && revision::nearest(version).has_structured_output())
     res.emplace("structuredContent", std::move(*structured_content));
   if (is_error)
     res.emplace("isError", true);

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "protocol/json_text.hpp"
+#include "protocol/revision.hpp"
 #include "protocol/sse.hpp"
 
 namespace mcp::detail {
@@ -17,7 +18,7 @@ using transports::output_route;
 /// Whether priming events (empty data) are safe for the client: older
 /// clients may take them for broken messages.
 bool primes(const std::string& version) {
-  return version >= "2025-11-25";
+  return protocol::revision::nearest(version).has_sse_priming();
 }
 
 } // namespace
