@@ -248,8 +248,9 @@ boost::json::object make_initialize_result(std::string_view version,
   return res;
 }
 
-std::optional<std::string> check_method_allowed(const server_capabilities& caps,
-                                                std::string_view method) {
+std::optional<std::string>
+check_method_allowed(const server_capabilities& caps, std::string_view method,
+                     revision rev) {
   auto missing = [&](std::string_view capability) {
     std::string res = "server does not support ";
     res += method;
@@ -270,8 +271,9 @@ std::optional<std::string> check_method_allowed(const server_capabilities& caps,
   if (method.substr(0, 8) == "prompts/")
     return caps.prompts ? std::nullopt : std::optional{missing("prompts")};
   if (method == methods::completion_complete)
-    return caps.completions ? std::nullopt
-                            : std::optional{missing("completions")};
+    return caps.completions || !rev.has_completions_capability()
+             ? std::nullopt
+             : std::optional{missing("completions")};
   if (method == methods::logging_set_level)
     return caps.logging ? std::nullopt : std::optional{missing("logging")};
   return std::nullopt;

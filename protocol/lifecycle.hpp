@@ -10,6 +10,7 @@
 #include <boost/system/result.hpp>
 
 #include "protocol/error_code.hpp"
+#include "protocol/revision.hpp"
 
 namespace mcp::protocol {
 
@@ -151,9 +152,12 @@ boost::json::object make_initialize_result(std::string_view version,
                                            const implementation_info& server,
                                            std::string_view instructions);
 
-/// Returns why `caps` do not allow a client to send a request named
-/// `method`, or nothing if they do. Unknown methods are allowed.
-std::optional<std::string> check_method_allowed(const server_capabilities& caps,
-                                                std::string_view method);
+/// Returns why `caps`, declared by a server speaking revision `rev`, do not
+/// allow a client to send a request named `method`, or nothing if they do.
+/// Unknown methods are allowed; `completion/complete` needs no capability
+/// before revisions have one (2024-11-05).
+std::optional<std::string>
+check_method_allowed(const server_capabilities& caps, std::string_view method,
+                     revision rev = revision::latest());
 
 } // namespace mcp::protocol

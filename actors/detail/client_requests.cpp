@@ -12,6 +12,7 @@
 #include "actors/error.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/methods.hpp"
+#include "protocol/revision.hpp"
 #include "transports/messages.hpp"
 
 namespace mcp::detail {
@@ -321,7 +322,9 @@ void client_state::dispatch(
   auto fail = [&](errc code, std::string what) {
     refuse(rp, req.options, make_error(code, std::move(what)));
   };
-  if (auto why = protocol::check_method_allowed(caps, req.method)) {
+  if (auto why = protocol::check_method_allowed(
+        caps, req.method,
+        protocol::revision::nearest(info.protocol_version))) {
     fail(errc::capability_missing, std::move(*why));
     return;
   }

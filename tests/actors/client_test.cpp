@@ -244,6 +244,22 @@ CAF_TEST(older supported revisions are accepted) {
   CAF_CHECK_EQUAL(last_sent().at("method").as_string(), "tools/list");
 }
 
+CAF_TEST(completion reaches a 2024-11-05 server that has no way to declare it) {
+  handshake(R"({"prompts":{}})", "2024-11-05");
+  send_request(mcp::requests::complete(
+    json::object{{"type", "ref/prompt"}, {"name", "p"}}, "a", "x"));
+  CAF_CHECK_EQUAL(last_sent().at("method").as_string(), "completion/complete");
+}
+
+CAF_TEST(completion needs the capability from 2025-03-26 on) {
+  handshake(R"({"prompts":{}})", "2025-03-26");
+  auto before = sent->size();
+  send_request(mcp::requests::complete(
+    json::object{{"type", "ref/prompt"}, {"name", "p"}}, "a", "x"));
+  CAF_CHECK(mcp::is(error_reply(), mcp::errc::capability_missing));
+  CAF_CHECK_EQUAL(sent->size(), before);
+}
+
 CAF_TEST(an unsupported revision fails waiting requests and ends the client) {
   send_request(mcp::requests::ping());
   self->monitor(client);

@@ -53,6 +53,20 @@ CAF_TEST(capabilities and instructions are kept) {
   CAF_CHECK_EQUAL(parsed->instructions, "be nice");
 }
 
+CAF_TEST(completion needs its capability only where revisions have one) {
+  server_capabilities caps;
+  CAF_CHECK(!check_method_allowed(caps, "completion/complete",
+                                  revision::v2024_11_05));
+  for (auto r : {revision::v2025_03_26, revision::v2025_06_18,
+                 revision::v2025_11_25})
+    CAF_CHECK(check_method_allowed(caps, "completion/complete", r));
+  caps.completions = true;
+  CAF_CHECK(!check_method_allowed(caps, "completion/complete",
+                                  revision::v2025_03_26));
+  // The others are gated in every revision.
+  CAF_CHECK(check_method_allowed(caps, "tools/call", revision::v2024_11_05));
+}
+
 CAF_TEST(requests are checked against server capabilities) {
   server_capabilities caps;
   CAF_CHECK(check_method_allowed(caps, "tools/call").has_value());
