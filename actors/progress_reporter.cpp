@@ -11,15 +11,17 @@
 #include "protocol/json_number.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/methods.hpp"
-#include "protocol/revision.hpp"
 
 namespace mcp {
 
 progress_reporter::progress_reporter(
   std::shared_ptr<detail::session_link> link,
   std::shared_ptr<detail::request_state> state, protocol::request_id id,
-  std::optional<protocol::progress_token> token)
-  : link_(std::move(link)), state_(std::move(state)), id_(std::move(id)) {
+  std::optional<protocol::progress_token> token, bool with_message)
+  : link_(std::move(link)),
+    state_(std::move(state)),
+    id_(std::move(id)),
+    with_message_(with_message) {
   if (token) {
     prefix_ = R"({"jsonrpc":"2.0","method":")";
     prefix_ += protocol::methods::progress;
@@ -57,9 +59,7 @@ caf::error progress_reporter::report(double progress,
     text += R"(,"total":)";
     text += protocol::format_number(*total);
   }
-  if (!message.empty()
-      && protocol::revision::nearest(link_->protocol_version)
-           .has_progress_message()) {
+  if (!message.empty() && with_message_) {
     text += R"(,"message":)";
     protocol::append_json(text, boost::json::string{message});
   }

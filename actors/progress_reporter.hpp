@@ -32,11 +32,13 @@ public:
   progress_reporter() = default;
 
   /// Reports for request `id` (whose state is `state`) in the session of
-  /// `link`.
+  /// `link`; `with_message` says whether the request's revision has a
+  /// `message` in progress notifications.
   progress_reporter(std::shared_ptr<detail::session_link> link,
                     std::shared_ptr<detail::request_state> state,
                     protocol::request_id id,
-                    std::optional<protocol::progress_token> token);
+                    std::optional<protocol::progress_token> token,
+                    bool with_message);
 
   // -- properties -------------------------------------------------------------
 
@@ -61,6 +63,8 @@ private:
   /// The notification's text up to the progress value, empty without a
   /// token: progress goes out without building a JSON document.
   std::string prefix_;
+  /// Whether a `message` is sent.
+  bool with_message_ = false;
 };
 
 } // namespace mcp

@@ -26,10 +26,12 @@ namespace json = boost::json;
 namespace methods = protocol::methods;
 
 request_context::request_context(std::shared_ptr<detail::session_link> link,
+                                 std::shared_ptr<const detail::client_view> client,
                                  protocol::request_id id, std::string method,
                                  json::object meta, execution exec,
                                  std::shared_ptr<detail::request_state> state)
   : link_(std::move(link)),
+    client_(std::move(client)),
     id_(std::move(id)),
     method_(std::move(method)),
     meta_(std::move(meta)),
@@ -38,7 +40,8 @@ request_context::request_context(std::shared_ptr<detail::session_link> link,
   if (auto token = meta_.if_contains("progressToken"))
     if (auto parsed = protocol::progress_token::from_json(*token))
       token_ = std::move(*parsed);
-  progress_ = progress_reporter{link_, state_, id_, token_};
+  progress_ = progress_reporter{link_, state_, id_, token_,
+                                client_->revision.has_progress_message()};
 }
 
 request_context::request_context(request_context&&) noexcept = default;
@@ -49,17 +52,21 @@ bool request_context::cancelled() const noexcept {
   return state_->is_cancelled();
 }
 
-const std::string& request_context::protocol_version() const noexcept {
-  return link_->protocol_version;
+protocol::revision request_context::revision() const noexcept {
+  return client_->revision;
+}
+
+std::string_view request_context::protocol_version() const noexcept {
+  return client_->revision.name();
 }
 
 const protocol::client_capabilities&
 request_context::client_capabilities() const noexcept {
-  return link_->client_capabilities;
+  return client_->capabilities;
 }
 
 const json::object& request_context::client_info() const noexcept {
-  return link_->client_info;
+  return client_->info;
 }
 
 const caf::actor& request_context::server() const noexcept {
@@ -82,8 +89,10 @@ progress_reporter request_context::progress() const {
 
 bool request_context::log(protocol::log_level level, json::value data,
                           std::string_view logger) {
-  if (!link_->logging
-      || static_cast<uint8_t>(level) < link_->log_level.load()
+  auto least = client_->log_level
+                 ? static_cast<uint8_t>(*client_->log_level)
+                 : link_->log_level.load();
+  if (!link_->logging || static_cast<uint8_t>(level) < least
       || protocol::find_non_finite(data))
     return false;
   return link_->out->post(
@@ -180,7 +189,7 @@ read_elicitation_answer(caf::expected<json::value> answer,
 
 caf::expected<json::value>
 request_context::create_message(json::object params, caf::timespan timeout) {
-  auto& caps = link_->client_capabilities;
+  auto& caps = client_->capabilities;
   if (!caps.sampling)
     return missing_capability(methods::sampling_create_message, "sampling");
   if (params.contains("tools") && !caps.sampling_tools)
@@ -192,12 +201,10 @@ request_context::create_message(json::object params, caf::timespan timeout) {
 caf::expected<elicitation_result>
 request_context::elicit(std::string_view message,
                         json::object requested_schema, caf::timespan timeout) {
-  if (!link_->client_capabilities.elicitation
-      || !protocol::revision::nearest(link_->protocol_version)
-            .has_elicitation())
+  if (!client_->capabilities.elicitation || !client_->revision.has_elicitation())
     return missing_capability("form-mode elicitation/create", "elicitation");
   auto sendable = protocol::requested_schema_for_revision(
-    std::move(requested_schema), link_->protocol_version);
+    std::move(requested_schema), client_->revision.name());
   if (!sendable)
     return make_error(errc::invalid_argument, sendable.error().what);
   auto schema = protocol::json_schema::compile(*sendable);
@@ -217,9 +224,8 @@ caf::expected<elicitation_result>
 request_context::elicit_url(std::string_view message, std::string_view url,
                             std::string_view elicitation_id,
                             caf::timespan timeout) {
-  if (!link_->client_capabilities.elicitation_url
-      || !protocol::revision::nearest(link_->protocol_version)
-            .has_elicitation_modes())
+  if (!client_->capabilities.elicitation_url
+      || !client_->revision.has_elicitation_modes())
     return missing_capability("URL-mode elicitation/create", "elicitation.url");
   json::object params;
   params.emplace("mode", "url");
@@ -234,7 +240,7 @@ request_context::elicit_url(std::string_view message, std::string_view url,
 
 bool request_context::notify_elicitation_complete(
   std::string_view elicitation_id) {
-  if (!link_->client_capabilities.elicitation_url)
+  if (!client_->capabilities.elicitation_url)
     return false;
   return link_->out->send(
     protocol::make_notification(methods::elicitation_complete,
@@ -243,7 +249,7 @@ bool request_context::notify_elicitation_complete(
 }
 
 caf::expected<json::value> request_context::list_roots(caf::timespan timeout) {
-  if (!link_->client_capabilities.roots)
+  if (!client_->capabilities.roots)
     return missing_capability(methods::roots_list, "roots");
   return request_client(std::string{methods::roots_list}, nullptr, timeout);
 }

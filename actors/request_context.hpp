@@ -19,6 +19,7 @@
 #include "protocol/json_key.hpp"
 #include "protocol/lifecycle.hpp"
 #include "protocol/log_level.hpp"
+#include "protocol/revision.hpp"
 
 namespace mcp {
 
@@ -26,6 +27,7 @@ namespace detail {
 
 class request_state;
 struct session_link;
+struct client_view;
 
 } // namespace detail
 
@@ -57,8 +59,9 @@ class request_context {
 public:
   // -- constructors -----------------------------------------------------------
 
-  /// Made by the session for each request.
+  /// Made by the session for each request; `client` describes who sent it.
   request_context(std::shared_ptr<detail::session_link> link,
+                  std::shared_ptr<const detail::client_view> client,
                   protocol::request_id id, std::string method,
                   boost::json::object meta, execution exec,
                   std::shared_ptr<detail::request_state> state);
@@ -94,8 +97,12 @@ public:
 
   // -- the session ------------------------------------------------------------
 
-  /// Returns the negotiated protocol revision.
-  const std::string& protocol_version() const noexcept;
+  /// Returns the request's protocol revision (negotiated by `initialize`,
+  /// or the request's own under 2026-07-28).
+  protocol::revision revision() const noexcept;
+
+  /// Returns the name of `revision()`, e.g. "2025-11-25".
+  std::string_view protocol_version() const noexcept;
 
   /// Returns what the client declared it can do.
   const protocol::client_capabilities& client_capabilities() const noexcept;
@@ -186,6 +193,7 @@ private:
   caf::error may_wait(std::string_view what) const;
 
   std::shared_ptr<detail::session_link> link_;
+  std::shared_ptr<const detail::client_view> client_;
   protocol::request_id id_;
   std::string method_;
   boost::json::object meta_;

@@ -1,5 +1,6 @@
 #include "actors/requests.hpp"
 
+#include "protocol/method_table.hpp"
 #include "protocol/methods.hpp"
 
 namespace mcp::requests {
@@ -104,15 +105,8 @@ client_request set_logging_level(std::string level, request_options opts) {
 }
 
 std::string items_key(const std::string& method) {
-  if (method == methods::tools_list)
-    return "tools";
-  if (method == methods::resources_list)
-    return "resources";
-  if (method == methods::resources_templates_list)
-    return "resourceTemplates";
-  if (method == methods::prompts_list)
-    return "prompts";
-  return {};
+  auto row = protocol::find_method(method);
+  return row != nullptr ? std::string{row->list_key} : std::string{};
 }
 
 } // namespace mcp::requests

@@ -1,6 +1,6 @@
 #include "protocol/lifecycle.hpp"
 
-#include "protocol/methods.hpp"
+#include "protocol/method_table.hpp"
 #include "protocol/version.hpp"
 #include "protocol/revision.hpp"
 
@@ -171,14 +171,18 @@ parse_initialize_result(const boost::json::value& result) {
   if (version == nullptr || !version->is_string())
     return protocol_error{"initialize result lacks a protocolVersion string"};
   std::string_view chosen = version->get_string();
-  if (!is_supported_protocol_version(chosen)) {
+  if (!is_session_protocol_version(chosen)) {
     std::string what = "server chose unsupported protocol version \"";
     what += chosen;
     what += "\" (supported: ";
-    for (size_t i = 0; i < supported_protocol_versions.size(); ++i) {
-      if (i > 0)
+    auto first = true;
+    for (auto r : revision::all()) {
+      if (!r.has_sessions())
+        continue;
+      if (!first)
         what += ", ";
-      what += supported_protocol_versions[i];
+      first = false;
+      what += r.name();
     }
     what += ")";
     return protocol_error{std::move(what)};
@@ -228,9 +232,8 @@ parse_initialize_params(const boost::json::value* params) {
 }
 
 std::string_view negotiate_protocol_version(std::string_view requested) {
-  for (auto v : supported_protocol_versions)
-    if (v == requested)
-      return v;
+  if (auto r = revision::parse(requested); r && r->has_sessions())
+    return r->name();
   return latest_protocol_version;
 }
 
@@ -248,35 +251,72 @@ boost::json::object make_initialize_result(std::string_view version,
   return res;
 }
 
+bool declares(const server_capabilities& caps, capability x) noexcept {
+  switch (x) {
+    case capability::none:
+      return true;
+    case capability::tools:
+      return caps.tools;
+    case capability::resources:
+      return caps.resources;
+    case capability::resources_subscribe:
+      return caps.resources_subscribe;
+    case capability::prompts:
+      return caps.prompts;
+    case capability::completions:
+      return caps.completions;
+    case capability::logging:
+      return caps.logging;
+    case capability::roots:
+    case capability::sampling:
+    case capability::elicitation:
+      break;
+  }
+  return false;
+}
+
+bool declares(const client_capabilities& caps, capability x) noexcept {
+  switch (x) {
+    case capability::none:
+      return true;
+    case capability::roots:
+      return caps.roots;
+    case capability::sampling:
+      return caps.sampling;
+    case capability::elicitation:
+      return caps.elicitation || caps.elicitation_url;
+    case capability::tools:
+    case capability::resources:
+    case capability::resources_subscribe:
+    case capability::prompts:
+    case capability::completions:
+    case capability::logging:
+      break;
+  }
+  return false;
+}
+
 std::optional<std::string>
 check_method_allowed(const server_capabilities& caps, std::string_view method,
                      revision rev) {
-  auto missing = [&](std::string_view capability) {
-    std::string res = "server does not support ";
-    res += method;
-    res += " (capability \"";
-    res += capability;
-    res += "\" not declared)";
+  auto row = find_method(method);
+  if (row == nullptr || row->dir == direction::to_client)
+    return std::nullopt;
+  if (!row->in(rev)) {
+    std::string res{method};
+    res += " does not exist in protocol revision ";
+    res += rev.name();
     return res;
-  };
-  if (method.substr(0, 6) == "tools/")
-    return caps.tools ? std::nullopt : std::optional{missing("tools")};
-  if (method == methods::resources_subscribe
-      || method == methods::resources_unsubscribe)
-    return caps.resources_subscribe
-             ? std::nullopt
-             : std::optional{missing("resources.subscribe")};
-  if (method.substr(0, 10) == "resources/")
-    return caps.resources ? std::nullopt : std::optional{missing("resources")};
-  if (method.substr(0, 8) == "prompts/")
-    return caps.prompts ? std::nullopt : std::optional{missing("prompts")};
-  if (method == methods::completion_complete)
-    return caps.completions || !rev.has_completions_capability()
-             ? std::nullopt
-             : std::optional{missing("completions")};
-  if (method == methods::logging_set_level)
-    return caps.logging ? std::nullopt : std::optional{missing("logging")};
-  return std::nullopt;
+  }
+  auto cap = row->gate(rev);
+  if (declares(caps, cap))
+    return std::nullopt;
+  std::string res = "server does not support ";
+  res += method;
+  res += " (capability \"";
+  res += capability_name(cap);
+  res += "\" not declared)";
+  return res;
 }
 
 } // namespace mcp::protocol

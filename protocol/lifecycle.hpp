@@ -10,6 +10,7 @@
 #include <boost/system/result.hpp>
 
 #include "protocol/error_code.hpp"
+#include "protocol/method_table.hpp"
 #include "protocol/revision.hpp"
 
 namespace mcp::protocol {
@@ -142,8 +143,9 @@ struct initialize_request {
 boost::system::result<initialize_request, protocol_error>
 parse_initialize_params(const boost::json::value* params);
 
-/// Returns the revision a server answers with: `requested` if this library
-/// speaks it, else the newest one it speaks.
+/// Returns the revision a server answers `initialize` with: `requested` if
+/// this library speaks it with sessions, else the newest revision with
+/// sessions.
 std::string_view negotiate_protocol_version(std::string_view requested);
 
 /// Returns the result of `initialize` for a server.
@@ -152,12 +154,21 @@ boost::json::object make_initialize_result(std::string_view version,
                                            const implementation_info& server,
                                            std::string_view instructions);
 
-/// Returns why `caps`, declared by a server speaking revision `rev`, do not
-/// allow a client to send a request named `method`, or nothing if they do.
-/// Unknown methods are allowed; `completion/complete` needs no capability
-/// before revisions have one (2024-11-05).
+/// Returns whether a server that declared `caps` has capability `x` (true
+/// for `none`, false for the client's capabilities).
+bool declares(const server_capabilities& caps, capability x) noexcept;
+
+/// Returns whether a client that declared `caps` has capability `x` (true
+/// for `none`, false for the server's capabilities).
+bool declares(const client_capabilities& caps, capability x) noexcept;
+
+/// Returns why a client may not send `method` to a server that speaks
+/// revision `rev` and declared `caps`: the revision lacks the method, or the
+/// capability that gates it in `rev` (`method_table`) is not declared.
+/// Methods this library does not know, and those a server sends, are
+/// allowed.
 std::optional<std::string>
 check_method_allowed(const server_capabilities& caps, std::string_view method,
-                     revision rev = revision::latest());
+                     revision rev);
 
 } // namespace mcp::protocol

@@ -3,7 +3,7 @@
 #include <boost/json/value.hpp>
 
 #include "protocol/json_text.hpp"
-#include "protocol/methods.hpp"
+#include "protocol/method_table.hpp"
 
 namespace mcp::protocol {
 
@@ -132,22 +132,29 @@ std::optional<std::string> check_result(std::string_view method,
            + ", not an object";
   if (auto where = find_non_finite(result))
     return "the number at " + *where + " is out of range (beyond a double)";
-  if (method == methods::tools_call)
-    return tool_result(*obj);
-  if (method == methods::tools_list)
-    return page(*obj, "tools", {{"name"}, "inputSchema"});
-  if (method == methods::resources_list)
-    return page(*obj, "resources", {{"uri", "name"}});
-  if (method == methods::resources_templates_list)
-    return page(*obj, "resourceTemplates", {{"uriTemplate", "name"}});
-  if (method == methods::resources_read)
-    return items(*obj, "contents", {{"uri"}});
-  if (method == methods::prompts_list)
-    return page(*obj, "prompts", {{"name"}});
-  if (method == methods::prompts_get)
-    return items(*obj, "messages", {{"role"}, "content"});
-  if (method == methods::completion_complete)
-    return completion(*obj);
+  auto row = find_method(method);
+  if (row == nullptr)
+    return std::nullopt;
+  switch (row->id) {
+    case method_id::tools_call:
+      return tool_result(*obj);
+    case method_id::tools_list:
+      return page(*obj, row->list_key, {{"name"}, "inputSchema"});
+    case method_id::resources_list:
+      return page(*obj, row->list_key, {{"uri", "name"}});
+    case method_id::resources_templates_list:
+      return page(*obj, row->list_key, {{"uriTemplate", "name"}});
+    case method_id::resources_read:
+      return items(*obj, "contents", {{"uri"}});
+    case method_id::prompts_list:
+      return page(*obj, row->list_key, {{"name"}});
+    case method_id::prompts_get:
+      return items(*obj, "messages", {{"role"}, "content"});
+    case method_id::completion_complete:
+      return completion(*obj);
+    default:
+      break;
+  }
   return std::nullopt;
 }
 

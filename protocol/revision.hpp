@@ -22,10 +22,11 @@ public:
     v2025_03_26,
     v2025_06_18,
     v2025_11_25,
+    v2026_07_28,
   };
 
   /// How many revisions there are.
-  static constexpr size_t count = 4;
+  static constexpr size_t count = 5;
 
   // -- constructors -----------------------------------------------------------
 
@@ -41,9 +42,16 @@ public:
     return id{0};
   }
 
-  /// Returns the newest revision: what a client offers by default.
+  /// Returns the newest revision.
   static constexpr revision latest() noexcept {
     return static_cast<id>(count - 1);
+  }
+
+  /// Returns the newest revision with sessions (`initialize`): what a
+  /// client offers in `initialize` by default and what a server answers an
+  /// `initialize` for a revision it does not speak with.
+  static constexpr revision latest_with_sessions() noexcept {
+    return v2025_11_25;
   }
 
   /// Returns the revision named `name` exactly ("2025-06-18"), if any.
@@ -66,7 +74,7 @@ public:
 
   /// Returns every revision, newest first.
   static constexpr std::array<revision, count> all() noexcept {
-    return {v2025_11_25, v2025_06_18, v2025_03_26, v2024_11_05};
+    return {v2026_07_28, v2025_11_25, v2025_06_18, v2025_03_26, v2024_11_05};
   }
 
   // -- properties -------------------------------------------------------------
@@ -82,6 +90,19 @@ public:
   }
 
   // -- what a revision has ----------------------------------------------------
+
+  /// Sessions: the `initialize` handshake, session ids, the GET stream and
+  /// resumable streams over HTTP (2026-07-28 is stateless: each request
+  /// carries its revision, capabilities and client info in `_meta`).
+  constexpr bool has_sessions() const noexcept {
+    return until(v2025_11_25);
+  }
+
+  /// `resultType` in every result and `InputRequiredResult`
+  /// (multi-round-trip requests instead of requests to the client).
+  constexpr bool has_result_type() const noexcept {
+    return since(v2026_07_28);
+  }
 
   /// JSON-RPC batches (removed by 2025-06-18).
   constexpr bool has_batches() const noexcept {
@@ -196,7 +217,7 @@ private:
   }
 
   static constexpr std::array<std::string_view, count> names_{
-    "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
+    "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"};
 
   id id_;
 };
@@ -217,5 +238,9 @@ constexpr bool revision_names_ascend() noexcept {
 static_assert(detail::revision_names_ascend());
 static_assert(revision::all().front() == revision::latest());
 static_assert(revision::all().back() == revision::oldest());
+static_assert(revision::latest_with_sessions().has_sessions());
+static_assert(!revision{static_cast<revision::id>(
+                revision::latest_with_sessions().value() + 1)}
+                 .has_sessions());
 
 } // namespace mcp::protocol

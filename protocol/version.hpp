@@ -7,10 +7,10 @@
 
 namespace mcp::protocol {
 
-/// The name of the newest MCP revision this library speaks; clients offer
-/// it.
+/// The name of the newest MCP revision with sessions: what clients offer in
+/// `initialize`.
 inline constexpr std::string_view latest_protocol_version
-  = revision::latest().name();
+  = revision::latest_with_sessions().name();
 
 namespace detail {
 
@@ -29,9 +29,17 @@ supported_revision_names() noexcept {
 inline constexpr std::array<std::string_view, revision::count>
   supported_protocol_versions = detail::supported_revision_names();
 
-/// Returns whether `version` names a revision this library speaks.
+/// Returns whether `version` names a revision this library speaks (with
+/// sessions or without).
 constexpr bool is_supported_protocol_version(std::string_view version) {
   return revision::parse(version).has_value();
+}
+
+/// Returns whether `version` names a revision with sessions this library
+/// speaks: one that `initialize` may negotiate.
+constexpr bool is_session_protocol_version(std::string_view version) {
+  auto r = revision::parse(version);
+  return r && r->has_sessions();
 }
 
 /// Returns whether revision `version` allows JSON-RPC batches.

@@ -322,9 +322,7 @@ void client_state::dispatch(
   auto fail = [&](errc code, std::string what) {
     refuse(rp, req.options, make_error(code, std::move(what)));
   };
-  if (auto why = protocol::check_method_allowed(
-        caps, req.method,
-        protocol::revision::nearest(info.protocol_version))) {
+  if (auto why = protocol::check_method_allowed(caps, req.method, revision)) {
     fail(errc::capability_missing, std::move(*why));
     return;
   }
@@ -443,6 +441,7 @@ void client_state::on_handshake_result(const json::value& result) {
     return;
   }
   caps = std::move(parsed->capabilities);
+  revision = *protocol::revision::parse(parsed->protocol_version);
   info.protocol_version = std::move(parsed->protocol_version);
   info.capabilities = caps.raw;
   info.implementation = std::move(parsed->server_info);

@@ -260,6 +260,8 @@ public:
   bool handshaken_once = false;
   server_info info;
   protocol::server_capabilities caps;
+  /// The negotiated revision (valid once ready).
+  protocol::revision revision = protocol::revision::latest_with_sessions();
   std::unordered_map<int64_t, pending_request> pending;
   std::set<std::pair<caf::actor_clock::time_point, int64_t>> deadlines;
   caf::optional<caf::actor_clock::time_point> armed;

@@ -84,7 +84,7 @@ void on_message(session_actor* self, const batch_ptr& batch,
 /// 2024-11-05 do).
 bool batches_allowed(const session_state& st) {
   return st.stage != phase::awaiting_initialize
-         && protocol::allows_batches(st.link->protocol_version);
+         && st.link->client->revision.has_batches();
 }
 
 void on_batch(session_actor* self, const json::array& items) {
@@ -96,9 +96,9 @@ void on_batch(session_actor* self, const json::array& items) {
                   ? "Invalid Request: empty batch"
                   : "Invalid Request: JSON-RPC batches are not supported in "
                     "protocol revision "
-                      + (st.link->protocol_version.empty()
+                      + (st.stage == phase::awaiting_initialize
                            ? std::string{"negotiation (send initialize alone)"}
-                           : st.link->protocol_version));
+                           : std::string{st.link->client->revision.name()}));
     return;
   }
   auto batch = std::make_shared<batch_state>();

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -13,9 +14,25 @@
 
 #include "protocol/lifecycle.hpp"
 #include "protocol/log_level.hpp"
+#include "protocol/revision.hpp"
 #include "transports/channel.hpp"
 
 namespace mcp::detail {
+
+/// Who sent a request: the revision it speaks and what the client declared.
+/// A session-based client's view is made by `initialize` and shared by all
+/// its requests; a 2026-07-28 request carries its own in `_meta`.
+struct client_view {
+  /// The protocol revision of the request.
+  protocol::revision revision = protocol::revision::latest_with_sessions();
+  /// What the client can do.
+  protocol::client_capabilities capabilities;
+  /// The client's `Implementation` object.
+  boost::json::object info;
+  /// The request's own log level (2026-07-28 `_meta`); without one the
+  /// session's level applies.
+  std::optional<protocol::log_level> log_level;
+};
 
 /// What the requests of one server session share: where output goes, what
 /// the client declared, the session's log level. Made when the session
@@ -30,12 +47,9 @@ struct session_link {
   caf::actor server;
   /// The connection to the client.
   std::shared_ptr<transports::channel> out;
-  /// The negotiated protocol revision.
-  std::string protocol_version;
-  /// What the client can do.
-  protocol::client_capabilities client_capabilities;
-  /// The client's `Implementation` object.
-  boost::json::object client_info;
+  /// The client as `initialize` described it (set before any request that
+  /// reads it exists).
+  std::shared_ptr<const client_view> client = std::make_shared<client_view>();
   /// Whether the session sends log messages at all.
   bool logging = true;
   /// The least severe level sent (a `protocol::log_level`).

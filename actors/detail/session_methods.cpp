@@ -24,13 +24,13 @@ void on_initialize(session_actor* self, const batch_ptr& batch,
     return;
   }
   auto version = protocol::negotiate_protocol_version(req->protocol_version);
-  auto& link = *st.link;
-  link.protocol_version = std::string{version};
-  link.client_capabilities = std::move(req->capabilities);
-  link.client_capabilities.raw = own(link.client_capabilities.raw);
-  link.client_capabilities.experimental
-    = own(link.client_capabilities.experimental);
-  link.client_info = own(req->client_info);
+  auto client = std::make_shared<client_view>();
+  client->revision = *protocol::revision::parse(version);
+  client->capabilities = std::move(req->capabilities);
+  client->capabilities.raw = own(client->capabilities.raw);
+  client->capabilities.experimental = own(client->capabilities.experimental);
+  client->info = own(req->client_info);
+  st.link->client = std::move(client);
   auto& opts = st.settings->options;
   auto& cat = *st.snapshot;
   auto& caps = st.declared;
@@ -55,8 +55,8 @@ void on_initialize(session_actor* self, const batch_ptr& batch,
 template <class Registry>
 void list_page(session_actor* self, const batch_ptr& batch,
                const request_id& id, const json::value* params,
-               std::string_view list, std::string_view key,
-               const Registry& registry) {
+               const protocol::method_row& row, const Registry& registry) {
+  auto list = row.cursor_tag;
   uint64_t from = 0;
   if (auto obj = params_object(params))
     if (auto cursor = obj->if_contains("cursor"); cursor && !cursor->is_null()) {
@@ -76,7 +76,7 @@ void list_page(session_actor* self, const batch_ptr& batch,
                                   items.push_back(entry.description);
                                 });
   json::object result;
-  result.emplace(key, std::move(items));
+  result.emplace(row.list_key, std::move(items));
   if (next)
     result.emplace("nextCursor", protocol::make_cursor(list, *next));
   reply(self, batch, id, std::move(result));
@@ -372,46 +372,29 @@ void on_set_level(session_actor* self, const batch_ptr& batch,
   reply(self, batch, id, json::object{});
 }
 
-/// Returns why the session does not offer `method`, or nothing if it does
-/// (or the method is unknown).
-const char* missing_capability(const session_state& st, std::string_view method) {
-  auto& caps = st.declared;
-  if (method.substr(0, 6) == "tools/" && !caps.tools)
-    return "tools";
-  if ((method == methods::resources_subscribe
-       || method == methods::resources_unsubscribe)
-      && !caps.resources_subscribe)
-    return "resources.subscribe";
-  if (method.substr(0, 10) == "resources/" && !caps.resources)
-    return "resources";
-  if (method.substr(0, 8) == "prompts/" && !caps.prompts)
-    return "prompts";
-  if (method == methods::completion_complete && !caps.completions)
-    return "completions";
-  if (method == methods::logging_set_level && !caps.logging)
-    return "logging";
-  return nullptr;
-}
-
 void on_request(session_actor* self, const batch_ptr& batch,
                 const protocol::incoming_message& in) {
+  using protocol::method_id;
   auto& st = self->state;
   ++st.stats.requests;
   auto& id = *in.id;
   auto method = in.method;
+  auto row = protocol::find_method(method);
+  auto rev = st.link->client->revision;
   if (st.stage == phase::awaiting_initialize) {
-    if (method == methods::initialize)
-      on_initialize(self, batch, id, in.params);
-    else if (method == methods::ping)
-      reply(self, batch, id, json::object{});
-    else
+    if (row == nullptr || !row->before_initialize
+        || row->type != protocol::message_type::request)
       reply_error(self, batch, id, error_code::invalid_request,
                   "the session is not initialized: send initialize first");
+    else if (row->id == method_id::initialize)
+      on_initialize(self, batch, id, in.params);
+    else
+      reply(self, batch, id, json::object{});
     return;
   }
   if (st.stage != phase::ready)
     return;
-  if (method == methods::initialize) {
+  if (row != nullptr && row->id == method_id::initialize) {
     reply_error(self, batch, id, error_code::invalid_request,
                 batch ? "initialize must not be part of a batch"
                       : "initialize may be sent only once per session");
@@ -423,10 +406,17 @@ void on_request(session_actor* self, const batch_ptr& batch,
                   + " is already used by a request in progress");
     return;
   }
-  if (auto capability = missing_capability(st, method)) {
+  if (row == nullptr || row->type != protocol::message_type::request
+      || row->dir == protocol::direction::to_client || !row->in(rev)) {
+    reply_error(self, batch, id, error_code::method_not_found,
+                "Method not found: " + std::string{method});
+    return;
+  }
+  if (auto cap = row->gate(rev); !protocol::declares(st.declared, cap)) {
     reply_error(self, batch, id, error_code::method_not_found,
                 "Method not found: " + std::string{method}
-                  + " (the server does not declare \"" + capability + "\")");
+                  + " (the server does not declare \""
+                  + std::string{protocol::capability_name(cap)} + "\")");
     return;
   }
   if (in.params != nullptr && !in.params->is_object()) {
@@ -435,34 +425,62 @@ void on_request(session_actor* self, const batch_ptr& batch,
     return;
   }
   auto& cat = *st.snapshot;
-  if (method == methods::ping)
-    reply(self, batch, id, json::object{});
-  else if (method == methods::tools_call)
-    on_call_tool(self, batch, id, in.params);
-  else if (method == methods::tools_list)
-    list_page(self, batch, id, in.params, "tools", "tools", cat.tools);
-  else if (method == methods::resources_read)
-    on_read_resource(self, batch, id, in.params);
-  else if (method == methods::resources_list)
-    list_page(self, batch, id, in.params, "resources", "resources",
-              cat.resources);
-  else if (method == methods::resources_templates_list)
-    list_page(self, batch, id, in.params, "templates", "resourceTemplates",
-              cat.templates);
-  else if (method == methods::resources_subscribe
-           || method == methods::resources_unsubscribe)
-    on_subscription(self, batch, id, method, in.params);
-  else if (method == methods::prompts_list)
-    list_page(self, batch, id, in.params, "prompts", "prompts", cat.prompts);
-  else if (method == methods::prompts_get)
-    on_get_prompt(self, batch, id, in.params);
-  else if (method == methods::completion_complete)
-    on_complete(self, batch, id, in.params);
-  else if (method == methods::logging_set_level)
-    on_set_level(self, batch, id, in.params);
-  else
-    reply_error(self, batch, id, error_code::method_not_found,
-                "Method not found: " + std::string{method});
+  switch (row->id) {
+    case method_id::ping:
+      reply(self, batch, id, json::object{});
+      return;
+    case method_id::tools_call:
+      on_call_tool(self, batch, id, in.params);
+      return;
+    case method_id::tools_list:
+      list_page(self, batch, id, in.params, *row, cat.tools);
+      return;
+    case method_id::resources_read:
+      on_read_resource(self, batch, id, in.params);
+      return;
+    case method_id::resources_list:
+      list_page(self, batch, id, in.params, *row, cat.resources);
+      return;
+    case method_id::resources_templates_list:
+      list_page(self, batch, id, in.params, *row, cat.templates);
+      return;
+    case method_id::resources_subscribe:
+    case method_id::resources_unsubscribe:
+      on_subscription(self, batch, id, method, in.params);
+      return;
+    case method_id::prompts_list:
+      list_page(self, batch, id, in.params, *row, cat.prompts);
+      return;
+    case method_id::prompts_get:
+      on_get_prompt(self, batch, id, in.params);
+      return;
+    case method_id::completion_complete:
+      on_complete(self, batch, id, in.params);
+      return;
+    case method_id::logging_set_level:
+      on_set_level(self, batch, id, in.params);
+      return;
+    case method_id::initialize:
+    case method_id::server_discover:
+    case method_id::subscriptions_listen:
+    case method_id::roots_list:
+    case method_id::sampling_create_message:
+    case method_id::elicitation_create:
+    case method_id::initialized:
+    case method_id::cancelled:
+    case method_id::progress:
+    case method_id::message:
+    case method_id::resources_updated:
+    case method_id::resources_list_changed:
+    case method_id::tools_list_changed:
+    case method_id::prompts_list_changed:
+    case method_id::roots_list_changed:
+    case method_id::elicitation_complete:
+    case method_id::subscriptions_acknowledged:
+      break;
+  }
+  reply_error(self, batch, id, error_code::method_not_found,
+              "Method not found: " + std::string{method});
 }
 
 } // namespace mcp::detail::session_impl

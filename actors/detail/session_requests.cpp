@@ -49,7 +49,8 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
       meta = own(m->get_object());
   auto state = std::make_shared<request_state>();
   auto job = std::make_shared<request_job>(request_job{
-    request_context{st.link, id, std::string{method}, std::move(meta), exec,
+    request_context{st.link, st.link->client, id, std::string{method},
+                    std::move(meta), exec,
                     state},
     state, st.link, std::move(work), batch != nullptr});
   if (batch)

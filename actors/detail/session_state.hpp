@@ -32,6 +32,7 @@
 #include "actors/server_messages.hpp"
 #include "protocol/cursor.hpp"
 #include "protocol/jsonrpc.hpp"
+#include "protocol/method_table.hpp"
 #include "protocol/methods.hpp"
 #include "protocol/version.hpp"
 #include "transports/messages.hpp"
@@ -244,8 +245,6 @@ void on_complete(session_actor* self, const batch_ptr& batch,
 
 void on_set_level(session_actor* self, const batch_ptr& batch,
                   const request_id& id, const json::value* params);
-
-const char* missing_capability(const session_state& st, std::string_view method);
 
 void on_request(session_actor* self, const batch_ptr& batch,
                 const protocol::incoming_message& in);

@@ -9,8 +9,11 @@
 namespace json = boost::json;
 using namespace mcp::protocol;
 
-CAF_TEST(every supported version is accepted and others are refused) {
-  for (auto v : supported_protocol_versions) {
+CAF_TEST(every session revision is accepted and others are refused) {
+  for (auto r : revision::all()) {
+    if (!r.has_sessions())
+      continue;
+    auto v = r.name();
     json::value result = json::parse(R"({"capabilities":{},
       "serverInfo":{"name":"s","version":"1"}})");
     result.as_object()["protocolVersion"] = v;
@@ -24,6 +27,13 @@ CAF_TEST(every supported version is accepted and others are refused) {
   CAF_REQUIRE(!refused.has_value());
   CAF_CHECK(refused.error().what.find("1999-01-01") != std::string::npos);
   CAF_CHECK(refused.error().what.find("2025-11-25") != std::string::npos);
+  // 2026-07-28 has no initialize: a server that picks it there is wrong.
+  auto stateless = parse_initialize_result(json::parse(
+    R"({"protocolVersion":"2026-07-28","capabilities":{},
+        "serverInfo":{"name":"s","version":"1"}})"));
+  CAF_REQUIRE(!stateless.has_value());
+  CAF_CHECK(stateless.error().what.find("2026-07-28\" (supported: 2025-11-25,")
+            != std::string::npos);
 }
 
 CAF_TEST(initialize results missing members are refused) {
@@ -69,20 +79,47 @@ CAF_TEST(completion needs its capability only where revisions have one) {
 
 CAF_TEST(requests are checked against server capabilities) {
   server_capabilities caps;
-  CAF_CHECK(check_method_allowed(caps, "tools/call").has_value());
-  CAF_CHECK(check_method_allowed(caps, "resources/read").has_value());
-  CAF_CHECK(check_method_allowed(caps, "prompts/get").has_value());
-  CAF_CHECK(check_method_allowed(caps, "completion/complete").has_value());
-  CAF_CHECK(check_method_allowed(caps, "logging/setLevel").has_value());
-  CAF_CHECK(!check_method_allowed(caps, "ping").has_value());
+  auto rev = revision::latest_with_sessions();
+  CAF_CHECK(check_method_allowed(caps, "tools/call", rev).has_value());
+  CAF_CHECK(check_method_allowed(caps, "resources/read", rev).has_value());
+  CAF_CHECK(check_method_allowed(caps, "prompts/get", rev).has_value());
+  CAF_CHECK(check_method_allowed(caps, "completion/complete", rev).has_value());
+  CAF_CHECK(check_method_allowed(caps, "logging/setLevel", rev).has_value());
+  CAF_CHECK(!check_method_allowed(caps, "ping", rev).has_value());
   caps.tools = caps.resources = true;
-  CAF_CHECK(!check_method_allowed(caps, "tools/call").has_value());
-  CAF_CHECK(!check_method_allowed(caps, "resources/read").has_value());
-  auto why = check_method_allowed(caps, "resources/subscribe");
+  CAF_CHECK(!check_method_allowed(caps, "tools/call", rev).has_value());
+  CAF_CHECK(!check_method_allowed(caps, "resources/read", rev).has_value());
+  auto why = check_method_allowed(caps, "resources/subscribe", rev);
   CAF_REQUIRE(why.has_value());
   CAF_CHECK(why->find("resources.subscribe") != std::string::npos);
   caps.resources_subscribe = true;
-  CAF_CHECK(!check_method_allowed(caps, "resources/unsubscribe").has_value());
+  CAF_CHECK(!check_method_allowed(caps, "resources/unsubscribe", rev).has_value());
+  caps.logging = caps.prompts = caps.completions = true;
+  CAF_CHECK(!check_method_allowed(caps, "logging/setLevel", rev));
+  // Methods this library does not know, or that servers send, pass.
+  CAF_CHECK(!check_method_allowed(caps, "vendor/thing", rev));
+  CAF_CHECK(!check_method_allowed(caps, "roots/list", rev));
+}
+
+CAF_TEST(requests are checked against the revision that has them) {
+  server_capabilities caps;
+  caps.tools = caps.resources = caps.resources_subscribe = caps.logging = true;
+  auto stateless = revision::v2026_07_28;
+  for (auto gone : {"initialize", "ping", "logging/setLevel",
+                    "resources/subscribe", "resources/unsubscribe"}) {
+    auto why = check_method_allowed(caps, gone, stateless);
+    CAF_REQUIRE(why.has_value());
+    CAF_CHECK_EQUAL(*why, std::string{gone}
+                            + " does not exist in protocol revision "
+                              "2026-07-28");
+    CAF_CHECK(!check_method_allowed(caps, gone, revision::v2025_11_25));
+  }
+  CAF_CHECK(!check_method_allowed(caps, "server/discover", stateless));
+  CAF_CHECK(!check_method_allowed(caps, "subscriptions/listen", stateless));
+  CAF_CHECK(check_method_allowed(caps, "server/discover",
+                                 revision::v2025_11_25));
+  CAF_CHECK(!check_method_allowed(caps, "tools/call", stateless));
+  CAF_CHECK(check_method_allowed(caps, "prompts/get", stateless));
 }
 
 CAF_TEST(client capabilities follow the negotiated revision) {
@@ -107,8 +144,12 @@ CAF_TEST(client capabilities follow the negotiated revision) {
 }
 
 CAF_TEST(servers answer with the requested version or the newest) {
-  for (auto v : supported_protocol_versions)
-    CAF_CHECK_EQUAL(negotiate_protocol_version(v), v);
+  for (auto r : revision::all())
+    if (r.has_sessions())
+      CAF_CHECK_EQUAL(negotiate_protocol_version(r.name()), r.name());
+  CAF_CHECK_EQUAL(latest_protocol_version, "2025-11-25");
+  CAF_CHECK_EQUAL(negotiate_protocol_version("2026-07-28"),
+                  latest_protocol_version);
   CAF_CHECK_EQUAL(negotiate_protocol_version("1999-01-01"),
                   latest_protocol_version);
   CAF_CHECK_EQUAL(negotiate_protocol_version(""), latest_protocol_version);

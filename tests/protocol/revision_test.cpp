@@ -34,28 +34,32 @@ constexpr feature features[] = {
   {"implementation_details", &revision::has_implementation_details},
   {"enum_schemas", &revision::has_enum_schemas},
   {"sse_priming", &revision::has_sse_priming},
+  {"sessions", &revision::has_sessions},
+  {"result_type", &revision::has_result_type},
 };
 
 /// What each revision has, one column per revision from the oldest
-/// (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25), one row per feature
+/// (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28), one row per feature
 /// above, as the specification's changelogs and schemas say. A new revision
 /// adds a column.
 constexpr const char* matrix[] = {
-  "1100", // batches
-  "0111", // completions_capability
-  "0111", // audio_content
-  "0111", // progress_message
-  "0111", // streamable_http
-  "0011", // elicitation
-  "0011", // structured_output
-  "0011", // resource_links
-  "0011", // titles
-  "0011", // completion_context
-  "0001", // elicitation_modes
-  "0001", // sampling_tools
-  "0001", // implementation_details
-  "0001", // enum_schemas
-  "0001", // sse_priming
+  "11000", // batches
+  "01111", // completions_capability
+  "01111", // audio_content
+  "01111", // progress_message
+  "01111", // streamable_http
+  "00111", // elicitation
+  "00111", // structured_output
+  "00111", // resource_links
+  "00111", // titles
+  "00111", // completion_context
+  "00011", // elicitation_modes
+  "00011", // sampling_tools
+  "00011", // implementation_details
+  "00011", // enum_schemas
+  "00011", // sse_priming
+  "11110", // sessions
+  "00001", // result_type
 };
 
 static_assert(std::size(features) == std::size(matrix));
@@ -72,7 +76,8 @@ CAF_TEST(names parse back to their revision and nothing else parses) {
   CAF_CHECK(!revision::parse("2025-11-2"));
   CAF_CHECK(!revision::parse("2025-11-25 "));
   CAF_CHECK(!revision::parse("2099-01-01"));
-  CAF_CHECK_EQUAL(revision::latest().name(), "2025-11-25");
+  CAF_CHECK_EQUAL(revision::latest().name(), "2026-07-28");
+  CAF_CHECK_EQUAL(revision::latest_with_sessions().name(), "2025-11-25");
   CAF_CHECK_EQUAL(revision::oldest().name(), "2024-11-05");
 }
 
@@ -110,7 +115,8 @@ CAF_TEST(each revision has exactly the features of its column) {
 }
 
 CAF_TEST(the version helpers read the revision type) {
-  CAF_CHECK_EQUAL(latest_protocol_version, revision::latest().name());
+  CAF_CHECK_EQUAL(latest_protocol_version,
+                  revision::latest_with_sessions().name());
   CAF_REQUIRE_EQUAL(supported_protocol_versions.size(), revision::count);
   for (size_t i = 0; i < revision::count; ++i)
     CAF_CHECK_EQUAL(supported_protocol_versions[i],
@@ -121,5 +127,9 @@ CAF_TEST(the version helpers read the revision type) {
   CAF_CHECK(allows_batches("2025-03-26"));
   CAF_CHECK(!allows_batches("2025-06-18"));
   CAF_CHECK(!allows_batches("2025-11-25"));
+  CAF_CHECK(!allows_batches("2026-07-28"));
   CAF_CHECK(!allows_batches(""));
+  CAF_CHECK(is_supported_protocol_version("2026-07-28"));
+  CAF_CHECK(!is_session_protocol_version("2026-07-28"));
+  CAF_CHECK(is_session_protocol_version("2024-11-05"));
 }
