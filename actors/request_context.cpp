@@ -89,6 +89,9 @@ progress_reporter request_context::progress() const {
 
 bool request_context::log(protocol::log_level level, json::value data,
                           std::string_view logger) {
+  // Stateless requests are logged to only when they ask for a level.
+  if (!client_->revision.has_sessions() && !client_->log_level)
+    return false;
   auto least = client_->log_level
                  ? static_cast<uint8_t>(*client_->log_level)
                  : link_->log_level.load();

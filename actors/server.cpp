@@ -154,6 +154,11 @@ caf::expected<caf::actor> spawn_server(caf::actor_system& sys,
   settings->instructions = std::move(def.instructions);
   settings->options = def.options;
   settings->experimental = std::move(def.experimental);
+  auto hints = std::make_shared<protocol::result_hints>();
+  hints->server_info = settings->info.to_json(protocol::revision::latest().name());
+  hints->ttl_ms = def.options.cache_ttl.count();
+  hints->public_scope = !def.options.private_cache;
+  settings->hints = std::move(hints);
   // Under CAF's deterministic test scheduler, handlers stay on it.
   auto testing = caf::get_or(sys.config(), "scheduler.policy",
                              caf::atom("stealing"))

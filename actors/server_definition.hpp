@@ -280,6 +280,13 @@ struct server_options {
   bool declare_empty_lists = false;
   /// Print bad input from clients to stderr.
   bool log_bad_input = true;
+  /// `ttlMs` of cacheable results under 2026-07-28 (lists, reads,
+  /// `server/discover`): how long a client may reuse them without asking
+  /// again. Changes of lists reach listening clients as notifications.
+  std::chrono::milliseconds cache_ttl{0};
+  /// Send `cacheScope` "private" instead of "public": results differ per
+  /// user, and caches must not share them.
+  bool private_cache = false;
 };
 
 /// Everything a server is: who it is, what it offers, its limits. Spawn it

@@ -21,6 +21,15 @@ enum class error_code : int64_t {
   resource_not_found = -32002,
   /// MCP 2025-11-25: the request needs a URL-mode elicitation first.
   url_elicitation_required = -32042,
+  /// MCP 2026-07-28: an HTTP header is missing, malformed or disagrees with
+  /// the body.
+  header_mismatch = -32020,
+  /// MCP 2026-07-28: the request needs a client capability it did not
+  /// declare (`data.requiredCapabilities`).
+  missing_required_client_capability = -32021,
+  /// MCP 2026-07-28: the request's protocol revision is not spoken here
+  /// (`data.supported`, `data.requested`).
+  unsupported_protocol_version = -32022,
 };
 
 /// Returns the name of a known error code, or "unknown error".

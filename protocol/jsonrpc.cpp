@@ -31,6 +31,12 @@ const char* describe(error_code code) noexcept {
       return "resource not found";
     case error_code::url_elicitation_required:
       return "URL elicitation required";
+    case error_code::header_mismatch:
+      return "header mismatch";
+    case error_code::missing_required_client_capability:
+      return "missing required client capability";
+    case error_code::unsupported_protocol_version:
+      return "unsupported protocol version";
   }
   return "unknown error";
 }

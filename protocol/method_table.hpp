@@ -102,6 +102,15 @@ struct method_row {
   /// Whether a session-based server accepts the method before
   /// `initialize`.
   bool before_initialize;
+  /// The param that the `Mcp-Name` HTTP header mirrors (2026-07-28):
+  /// "name" or "uri", empty when the method has no such header.
+  std::string_view name_param;
+  /// Whether a complete result carries caching hints (`ttlMs`,
+  /// `cacheScope`, 2026-07-28).
+  bool cacheable;
+  /// Whether the server may answer with an `InputRequiredResult`
+  /// (multi-round-trip requests, 2026-07-28).
+  bool may_need_input;
 
   /// Returns whether revision `r` has the method.
   constexpr bool in(revision r) const noexcept {
@@ -137,8 +146,26 @@ constexpr method_row row(method_id id, std::string_view name, mt type, dr dir,
                          std::string_view cursor_tag = {},
                          bool before_initialize = false,
                          rv cap_from = r_oldest) {
-  return {id,    name, type,     dir,        cap,
-          cap_from, first, last, list_key, cursor_tag, before_initialize};
+  return {id,         name,       type,
+          dir,        cap,        cap_from,
+          first,      last,       list_key,
+          cursor_tag, before_initialize, {},
+          !list_key.empty(), false};
+}
+
+/// A row for a method whose params an `Mcp-Name` header mirrors.
+constexpr method_row named(method_row x, std::string_view name_param,
+                           bool cacheable, bool may_need_input) {
+  x.name_param = name_param;
+  x.cacheable = cacheable;
+  x.may_need_input = may_need_input;
+  return x;
+}
+
+/// A row for a method with caching hints that lists nothing.
+constexpr method_row cached(method_row x) {
+  x.cacheable = true;
+  return x;
 }
 
 } // namespace detail
@@ -152,14 +179,15 @@ inline constexpr std::array<method_row, method_count> method_table{{
   detail::row(method_id::ping, "ping", message_type::request, direction::both,
               capability::none, detail::r_oldest, detail::r_sessions, {}, {},
               true),
-  detail::row(method_id::server_discover, "server/discover",
+  detail::cached(detail::row(method_id::server_discover, "server/discover",
               message_type::request, direction::to_server, capability::none,
-              detail::r_stateless),
+              detail::r_stateless)),
   detail::row(method_id::tools_list, "tools/list", message_type::request,
               direction::to_server, capability::tools, detail::r_oldest,
               detail::r_latest, "tools", "tools"),
-  detail::row(method_id::tools_call, "tools/call", message_type::request,
-              direction::to_server, capability::tools),
+  detail::named(detail::row(method_id::tools_call, "tools/call",
+              message_type::request, direction::to_server, capability::tools),
+              "name", false, true),
   detail::row(method_id::resources_list, "resources/list",
               message_type::request, direction::to_server,
               capability::resources, detail::r_oldest, detail::r_latest,
@@ -168,9 +196,9 @@ inline constexpr std::array<method_row, method_count> method_table{{
               message_type::request, direction::to_server,
               capability::resources, detail::r_oldest, detail::r_latest,
               "resourceTemplates", "templates"),
-  detail::row(method_id::resources_read, "resources/read",
+  detail::named(detail::row(method_id::resources_read, "resources/read",
               message_type::request, direction::to_server,
-              capability::resources),
+              capability::resources), "uri", true, true),
   detail::row(method_id::resources_subscribe, "resources/subscribe",
               message_type::request, direction::to_server,
               capability::resources_subscribe, detail::r_oldest,
@@ -182,8 +210,9 @@ inline constexpr std::array<method_row, method_count> method_table{{
   detail::row(method_id::prompts_list, "prompts/list", message_type::request,
               direction::to_server, capability::prompts, detail::r_oldest,
               detail::r_latest, "prompts", "prompts"),
-  detail::row(method_id::prompts_get, "prompts/get", message_type::request,
-              direction::to_server, capability::prompts),
+  detail::named(detail::row(method_id::prompts_get, "prompts/get",
+              message_type::request, direction::to_server, capability::prompts),
+              "name", false, true),
   detail::row(method_id::completion_complete, "completion/complete",
               message_type::request, direction::to_server,
               capability::completions, detail::r_oldest, detail::r_latest, {},

@@ -33,7 +33,8 @@ json::value compute(request_job& job, bool& ok) {
   try {
     auto res = job.work(job.ctx);
     if (!res)
-      return error_response(id, res.error());
+      return job.stateless ? stateless_error_response(id, res.error())
+                           : error_response(id, res.error());
     if (auto where = protocol::find_non_finite(*res))
       return protocol::make_error(
         id, protocol::error_code::internal_error,
@@ -41,6 +42,9 @@ json::value compute(request_job& job, bool& ok) {
         "(infinity or NaN) at " + (where->empty() ? "/" : *where),
         json::object{{"path", *where}});
     ok = true;
+    if (job.stateless && res->is_object())
+      protocol::complete_result(res->get_object(), *job.stateless,
+                                *job.link->hints);
     return std::move(*res);
   } catch (const std::exception& e) {
     return protocol::make_error(id, protocol::error_code::internal_error,
@@ -117,6 +121,16 @@ void start_request_actor(caf::event_based_actor* session,
     caf::make_mailbox_element(session->ctrl(), caf::make_message_id(), {},
                               run_atom::value, std::move(job)),
     host);
+}
+
+json::value stateless_error_response(const protocol::request_id& id,
+                                     const caf::error& err) {
+  auto res = error_response(id, err);
+  auto& error = res.at("error").as_object();
+  if (error.at("code")
+      == static_cast<int64_t>(protocol::error_code::resource_not_found))
+    error["code"] = static_cast<int64_t>(protocol::error_code::invalid_params);
+  return res;
 }
 
 json::value error_response(const protocol::request_id& id,

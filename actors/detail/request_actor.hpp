@@ -12,6 +12,7 @@
 
 #include "actors/request_context.hpp"
 #include "actors/server_definition.hpp"
+#include "protocol/method_table.hpp"
 #include "transports/channel.hpp"
 
 namespace mcp::detail {
@@ -34,6 +35,9 @@ struct request_job {
   std::shared_ptr<session_link> link;
   /// The handler's work.
   request_work work;
+  /// The method of a stateless request (2026-07-28), whose result
+  /// `protocol::complete_result` completes; null for session requests.
+  const protocol::method_row* stateless = nullptr;
   /// Whether the response goes back to the session as
   /// `(answer_atom, request_id, json)` (requests of a JSON-RPC batch)
   /// instead of straight to the client.
@@ -61,6 +65,11 @@ void start_request_actor(caf::event_based_actor* session,
 /// `server_error`, else an internal error (-32603) describing `err`.
 boost::json::value error_response(const protocol::request_id& id,
                                   const caf::error& err);
+
+/// Returns `error_response` as a stateless request gets it: a missing
+/// resource is invalid params (-32602) from 2026-07-28 on.
+boost::json::value stateless_error_response(const protocol::request_id& id,
+                                            const caf::error& err);
 
 } // namespace mcp::detail
 

@@ -22,6 +22,7 @@ caf::behavior server_session(session_actor* self, caf::actor server,
   link.logging = st.settings->options.logging;
   link.log_level = static_cast<uint8_t>(st.settings->options.initial_log_level);
   link.client_request_timeout = st.settings->options.client_request_timeout;
+  link.hints = st.settings->hints;
   // Request actors are linked: they end with the session, and the session
   // hears of each one's end.
   self->set_exit_handler([self](caf::exit_msg& em) {

@@ -11,6 +11,7 @@
 #include "actors/detail/catalog.hpp"
 #include "actors/detail/handler_pool.hpp"
 #include "actors/server_definition.hpp"
+#include "protocol/stateless.hpp"
 #include "transports/channel.hpp"
 
 namespace mcp::detail {
@@ -21,6 +22,8 @@ struct server_settings {
   std::string instructions;
   server_options options;
   boost::json::object experimental;
+  /// What stateless requests' complete results get.
+  std::shared_ptr<const protocol::result_hints> hints;
   /// Runs `pooled` handlers.
   std::shared_ptr<handler_pool> handlers;
 };

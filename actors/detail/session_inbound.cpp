@@ -135,6 +135,7 @@ void on_catalog(session_actor* self, std::shared_ptr<const catalog>& next,
                 uint8_t changed) {
   auto& st = self->state;
   st.snapshot = std::move(next);
+  st.stateless_caps.reset();
   if (st.stage != phase::ready)
     return;
   auto& caps = st.declared;

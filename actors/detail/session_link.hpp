@@ -15,6 +15,7 @@
 #include "protocol/lifecycle.hpp"
 #include "protocol/log_level.hpp"
 #include "protocol/revision.hpp"
+#include "protocol/stateless.hpp"
 #include "transports/channel.hpp"
 
 namespace mcp::detail {
@@ -56,6 +57,10 @@ struct session_link {
   std::atomic<uint8_t> log_level{0};
   /// Whether the client sent `notifications/initialized`.
   std::atomic<bool> client_ready{false};
+  /// What stateless requests' complete results get (`serverInfo`, caching
+  /// hints).
+  std::shared_ptr<const protocol::result_hints> hints
+    = std::make_shared<protocol::result_hints>();
   /// Default timeout of requests to the client.
   caf::timespan client_request_timeout{};
   /// Responses sent by request actors, with a result and with an error.

@@ -15,6 +15,24 @@ const json::string* string_param(const json::value* params,
   return x ? x->if_string() : nullptr;
 }
 
+protocol::server_capabilities declare_capabilities(const session_state& st) {
+  auto& opts = st.settings->options;
+  auto& cat = *st.snapshot;
+  protocol::server_capabilities caps;
+  caps.tools = opts.declare_empty_lists || !cat.tools.empty();
+  caps.tools_list_changed = caps.tools && opts.list_changed;
+  caps.resources = opts.declare_empty_lists || !cat.resources.empty()
+                   || !cat.templates.empty();
+  caps.resources_subscribe = caps.resources;
+  caps.resources_list_changed = caps.resources && opts.list_changed;
+  caps.prompts = opts.declare_empty_lists || !cat.prompts.empty();
+  caps.prompts_list_changed = caps.prompts && opts.list_changed;
+  caps.logging = opts.logging;
+  caps.completions = cat.has_completions();
+  caps.experimental = st.settings->experimental;
+  return caps;
+}
+
 void on_initialize(session_actor* self, const batch_ptr& batch,
                    const request_id& id, const json::value* params) {
   auto& st = self->state;
@@ -31,23 +49,11 @@ void on_initialize(session_actor* self, const batch_ptr& batch,
   client->capabilities.experimental = own(client->capabilities.experimental);
   client->info = own(req->client_info);
   st.link->client = std::move(client);
-  auto& opts = st.settings->options;
-  auto& cat = *st.snapshot;
-  auto& caps = st.declared;
-  caps.tools = opts.declare_empty_lists || !cat.tools.empty();
-  caps.tools_list_changed = caps.tools && opts.list_changed;
-  caps.resources = opts.declare_empty_lists || !cat.resources.empty()
-                   || !cat.templates.empty();
-  caps.resources_subscribe = caps.resources;
-  caps.resources_list_changed = caps.resources && opts.list_changed;
-  caps.prompts = opts.declare_empty_lists || !cat.prompts.empty();
-  caps.prompts_list_changed = caps.prompts && opts.list_changed;
-  caps.logging = opts.logging;
-  caps.completions = cat.has_completions();
-  caps.experimental = st.settings->experimental;
+  st.declared = declare_capabilities(st);
   st.stage = phase::ready;
   reply(self, batch, id,
-        protocol::make_initialize_result(version, caps, st.settings->info,
+        protocol::make_initialize_result(version, st.declared,
+                                         st.settings->info,
                                          st.settings->instructions));
 }
 
@@ -379,6 +385,11 @@ void on_request(session_actor* self, const batch_ptr& batch,
   ++st.stats.requests;
   auto& id = *in.id;
   auto method = in.method;
+  if (protocol::request_protocol_version(in.params)
+      && (st.stage == phase::awaiting_initialize || st.stage == phase::ready)) {
+    on_stateless_request(self, in);
+    return;
+  }
   auto row = protocol::find_method(method);
   auto rev = st.link->client->revision;
   if (st.stage == phase::awaiting_initialize) {
@@ -424,8 +435,18 @@ void on_request(session_actor* self, const batch_ptr& batch,
                 "params must be an object");
     return;
   }
+  dispatch(self, batch, in, *row);
+}
+
+/// Runs method `row` of request `in`, which the session has checked.
+void dispatch(session_actor* self, const batch_ptr& batch,
+              const protocol::incoming_message& in,
+              const protocol::method_row& row) {
+  using protocol::method_id;
+  auto& st = self->state;
+  auto& id = *in.id;
   auto& cat = *st.snapshot;
-  switch (row->id) {
+  switch (row.id) {
     case method_id::ping:
       reply(self, batch, id, json::object{});
       return;
@@ -433,23 +454,23 @@ void on_request(session_actor* self, const batch_ptr& batch,
       on_call_tool(self, batch, id, in.params);
       return;
     case method_id::tools_list:
-      list_page(self, batch, id, in.params, *row, cat.tools);
+      list_page(self, batch, id, in.params, row, cat.tools);
       return;
     case method_id::resources_read:
       on_read_resource(self, batch, id, in.params);
       return;
     case method_id::resources_list:
-      list_page(self, batch, id, in.params, *row, cat.resources);
+      list_page(self, batch, id, in.params, row, cat.resources);
       return;
     case method_id::resources_templates_list:
-      list_page(self, batch, id, in.params, *row, cat.templates);
+      list_page(self, batch, id, in.params, row, cat.templates);
       return;
     case method_id::resources_subscribe:
     case method_id::resources_unsubscribe:
-      on_subscription(self, batch, id, method, in.params);
+      on_subscription(self, batch, id, in.method, in.params);
       return;
     case method_id::prompts_list:
-      list_page(self, batch, id, in.params, *row, cat.prompts);
+      list_page(self, batch, id, in.params, row, cat.prompts);
       return;
     case method_id::prompts_get:
       on_get_prompt(self, batch, id, in.params);
@@ -460,8 +481,15 @@ void on_request(session_actor* self, const batch_ptr& batch,
     case method_id::logging_set_level:
       on_set_level(self, batch, id, in.params);
       return;
-    case method_id::initialize:
     case method_id::server_discover:
+      reply(self, batch, id,
+            protocol::make_discover_result(st.current_client
+                                             ? st.current_client->revision
+                                             : protocol::revision::latest(),
+                                           declared_to(st),
+                                           st.settings->instructions));
+      return;
+    case method_id::initialize:
     case method_id::subscriptions_listen:
     case method_id::roots_list:
     case method_id::sampling_create_message:
@@ -480,7 +508,7 @@ void on_request(session_actor* self, const batch_ptr& batch,
       break;
   }
   reply_error(self, batch, id, error_code::method_not_found,
-              "Method not found: " + std::string{method});
+              "Method not found: " + std::string{in.method});
 }
 
 } // namespace mcp::detail::session_impl

@@ -83,6 +83,10 @@ void respond(session_actor* self, const std::shared_ptr<batch_state>& batch,
 
 void reply(session_actor* self, const std::shared_ptr<batch_state>& batch,
            const request_id& id, json::value result) {
+  auto& st = self->state;
+  if (stateless(st) && result.is_object())
+    protocol::complete_result(result.get_object(), *st.current_row,
+                              *st.link->hints);
   respond(self, batch, &id, protocol::make_result(id, std::move(result)),
           true);
 }
@@ -94,11 +98,15 @@ void reply_error(session_actor* self, const std::shared_ptr<batch_state>& batch,
           protocol::make_error(id, code, message, std::move(data)), false);
 }
 
-/// Answers `id` with the spec's error for a missing resource (-32002).
+/// Answers `id` with the spec's error for a missing resource (-32002, or
+/// -32602 from 2026-07-28 on).
 void reply_not_found(session_actor* self,
                      const std::shared_ptr<batch_state>& batch,
                      const request_id& id, const std::string& uri) {
-  respond(self, batch, &id, error_response(id, make_resource_not_found(uri)),
+  auto err = make_resource_not_found(uri);
+  respond(self, batch, &id,
+          stateless(self->state) ? stateless_error_response(id, err)
+                                 : error_response(id, err),
           false);
 }
 

@@ -49,10 +49,11 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
       meta = own(m->get_object());
   auto state = std::make_shared<request_state>();
   auto job = std::make_shared<request_job>(request_job{
-    request_context{st.link, st.link->client, id, std::string{method},
-                    std::move(meta), exec,
-                    state},
-    state, st.link, std::move(work), batch != nullptr});
+    request_context{st.link,
+                    stateless(st) ? st.current_client : st.link->client, id,
+                    std::string{method}, std::move(meta), exec, state},
+    state, st.link, std::move(work), stateless(st) ? st.current_row : nullptr,
+    batch != nullptr});
   if (batch)
     st.batched.emplace(id, batch);
   if (st.running.size() >= opts.max_concurrent_requests) {

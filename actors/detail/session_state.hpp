@@ -96,6 +96,13 @@ struct session_state {
   std::shared_ptr<session_link> link;
   phase stage = phase::awaiting_initialize;
   protocol::server_capabilities declared;
+  /// What the session declares to stateless requests (made on first use,
+  /// dropped when the catalog changes).
+  std::optional<protocol::server_capabilities> stateless_caps;
+  /// The stateless request being dispatched (null otherwise): its sender
+  /// and method, for the replies and request actors it makes.
+  std::shared_ptr<const client_view> current_client;
+  const protocol::method_row* current_row = nullptr;
   std::unordered_map<request_id, running_request> running;
   /// Idle request actors on the scheduler and with threads of their own,
   /// reused so that a request costs no actor (or thread) start.
@@ -216,6 +223,19 @@ const json::object* params_object(const json::value* params);
 
 const json::string* string_param(const json::value* params,
                                  std::string_view key);
+
+protocol::server_capabilities declare_capabilities(const session_state& st);
+
+const protocol::server_capabilities& declared_to(session_state& st);
+
+bool stateless(const session_state& st) noexcept;
+
+void on_stateless_request(session_actor* self,
+                          const protocol::incoming_message& in);
+
+void dispatch(session_actor* self, const batch_ptr& batch,
+              const protocol::incoming_message& in,
+              const protocol::method_row& row);
 
 void on_initialize(session_actor* self, const batch_ptr& batch,
                    const request_id& id, const json::value* params);

@@ -174,3 +174,27 @@ CAF_TEST(notifications and requests are told apart by name) {
     CAF_CHECK_EQUAL(r.type == message_type::notification, is_notification);
   }
 }
+
+CAF_TEST(the 2026-07-28 columns name what the spec names) {
+  std::set<std::string_view> cacheable, input, named;
+  for (auto& r : method_table) {
+    if (r.cacheable)
+      cacheable.insert(r.name);
+    if (r.may_need_input)
+      input.insert(r.name);
+    if (!r.name_param.empty())
+      named.insert(r.name);
+  }
+  CAF_CHECK(cacheable
+            == std::set<std::string_view>({"server/discover", "tools/list",
+                                           "prompts/list", "resources/list",
+                                           "resources/templates/list",
+                                           "resources/read"}));
+  auto mrtr = std::set<std::string_view>({"tools/call", "resources/read",
+                                          "prompts/get"});
+  CAF_CHECK(input == mrtr);
+  CAF_CHECK(named == mrtr);
+  CAF_CHECK_EQUAL(row_of(method_id::tools_call).name_param, "name");
+  CAF_CHECK_EQUAL(row_of(method_id::prompts_get).name_param, "name");
+  CAF_CHECK_EQUAL(row_of(method_id::resources_read).name_param, "uri");
+}
