@@ -81,6 +81,10 @@ public:
     sessions_.clear();
     for (auto& [id, s] : all)
       end_session(*s, "the server stops");
+    auto stateless = std::move(stateless_);
+    stateless_.clear();
+    for (auto& s : stateless)
+      end_session(*s, "the server stops");
     opener_.reset();
     if (unit_)
       unit_->stop();
@@ -134,10 +138,11 @@ private:
       caf::anon_send(s.session, transports::transport_closed{std::move(why)});
   }
 
-  std::shared_ptr<http_session> open_session() {
-    if (sessions_.size() >= opts_.max_sessions)
+  std::shared_ptr<http_session> open_session(bool stateless = false) {
+    if (sessions_.size() + stateless_.size() >= opts_.max_sessions)
       return nullptr;
     detail::http_session_settings settings;
+    settings.stateless = stateless;
     settings.events = opts_.events;
     settings.retry_ms = opts_.retry_ms;
     // Producers pause well before the listener cuts a connection for output
@@ -148,7 +153,11 @@ private:
     settings.max_producer_wait = opts_.max_producer_wait;
     auto s = std::make_shared<http_session>(
       io_->io(), random_id(), settings,
-      [this](const std::string& id) {
+      [this, stateless](const std::string& id) {
+        if (stateless) {
+          drop_stateless(id);
+          return;
+        }
         auto i = sessions_.find(id);
         if (i == sessions_.end())
           return;
@@ -169,13 +178,49 @@ private:
     if (!session)
       return nullptr;
     s->session = std::move(session);
-    sessions_.emplace(s->id(), s);
+    if (stateless)
+      stateless_.push_back(s);
+    else
+      sessions_.emplace(s->id(), s);
     return s;
   }
 
+  /// Forgets the stateless session `id` and ends its actor.
+  void drop_stateless(const std::string& id) {
+    auto i = std::find_if(stateless_.begin(), stateless_.end(),
+                          [&](auto& s) { return s->id() == id; });
+    if (i == stateless_.end())
+      return;
+    auto gone = std::move(*i);
+    stateless_.erase(i);
+    end_session(*gone, "the session ended");
+  }
+
+  /// Runs a stateless request on a stateless session whose requests do not
+  /// use its id (one session serves every client whose ids differ), opening
+  /// one more when all do.
+  void deliver_stateless(std::shared_ptr<http_exchange> ex,
+                         detail::http_route route) {
+    auto& id = route.ids.front();
+    for (auto& s : stateless_)
+      if (!s->closed() && s->open_stream(id, ex)) {
+        s->last_activity = std::chrono::steady_clock::now();
+        deliver(s->session, caf::make_message(transports::inbound_atom::value,
+                                              std::move(route.message)));
+        return;
+      }
+    auto s = open_session(*ex, true);
+    if (!s)
+      return;
+    s->open_stream(id, ex);
+    deliver(s->session, caf::make_message(transports::inbound_atom::value,
+                                          std::move(route.message)));
+  }
+
   /// Opens a session, or answers 503 when there are too many.
-  std::shared_ptr<http_session> open_session(http_exchange& ex) {
-    auto s = open_session();
+  std::shared_ptr<http_session> open_session(http_exchange& ex,
+                                             bool stateless = false) {
+    auto s = open_session(stateless);
     if (!s)
       fail(ex, 503, error_code::internal_error,
            "Service Unavailable: too many sessions");
@@ -191,6 +236,12 @@ private:
     for (auto& s : idle) {
       sessions_.erase(s->id());
       end_session(*s, "the session expired");
+    }
+    // Stateless sessions hold no client state: idle ones just go.
+    for (size_t i = stateless_.size(); i-- > 0;) {
+      auto& s = stateless_[i];
+      if (!s->busy() && now - s->last_activity > opts_.session_idle_timeout)
+        drop_stateless(std::string{s->id()});
     }
   }
 
@@ -247,6 +298,9 @@ private:
                "no stream to resume for Last-Event-ID "
                  + route.last_event_id);
         return;
+      case http_action::deliver_stateless:
+        deliver_stateless(std::move(ex), std::move(route));
+        return;
       case http_action::delete_session: {
         auto s = touch(route.session_id);
         sessions_.erase(s->id());
@@ -285,6 +339,8 @@ private:
   std::unique_ptr<transports::inline_execution_unit> unit_;
   std::unique_ptr<caf::scoped_actor> opener_;
   std::unordered_map<std::string, std::shared_ptr<http_session>> sessions_;
+  /// Sessions that serve stateless requests (2026-07-28).
+  std::vector<std::shared_ptr<http_session>> stateless_;
 };
 
 class http_server_impl : public http_server {

@@ -5,9 +5,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
+#include "protocol/header_value.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/jsonrpc.hpp"
 #include "protocol/methods.hpp"
+#include "protocol/stateless.hpp"
 #include "protocol/version.hpp"
 #include "transports/http_gate.hpp"
 
@@ -98,6 +100,107 @@ http_route route_batch(const http_route_request& req,
   return res;
 }
 
+/// Whether a revision without sessions serves `req` (whose body is `msg`,
+/// null if unreadable): its `MCP-Protocol-Version` header names one, or its
+/// body carries a revision in `_meta` and names no session.
+bool is_stateless(const http_route_request& req, const json::value* msg) {
+  auto header = req.header("MCP-Protocol-Version");
+  if (auto r = protocol::revision::parse(header))
+    return !r->has_sessions();
+  if (msg == nullptr || !msg->is_object()
+      || !req.header("Mcp-Session-Id").empty())
+    return false;
+  auto params = msg->get_object().if_contains("params");
+  return protocol::request_protocol_version(params).has_value();
+}
+
+http_route header_mismatch(std::string message, const json::value& id) {
+  return http_error(400, error_code::header_mismatch,
+                    "Header mismatch: " + message, id);
+}
+
+/// Checks a stateless request's headers against its body, in the order the
+/// specification's errors rank: the revision header, the required `_meta`,
+/// the header's agreement with it, the revision itself, `Mcp-Method`, then
+/// `Mcp-Name`.
+http_route route_stateless(const http_route_request& req, json::value msg) {
+  if (msg.is_array())
+    return http_error(400, error_code::invalid_request,
+                      "Invalid Request: JSON-RPC batches do not exist in "
+                      "protocol revision 2026-07-28");
+  auto in = protocol::classify(msg);
+  if (in.kind == protocol::message_kind::invalid)
+    return http_error(400, error_code::invalid_request,
+                      "Invalid Request: " + std::string{in.problem});
+  if (in.kind == protocol::message_kind::notification) {
+    http_route res;
+    res.status = 202;
+    return res;
+  }
+  if (in.kind != protocol::message_kind::request)
+    return http_error(400, error_code::invalid_request,
+                      "Invalid Request: clients send no responses in "
+                      "protocol revision 2026-07-28");
+  auto id = in.id->to_json();
+  auto header = req.header("MCP-Protocol-Version");
+  if (header.empty())
+    return header_mismatch("the MCP-Protocol-Version header is required", id);
+  // With a revision in _meta, params and _meta are objects.
+  auto meta = protocol::request_protocol_version(in.params);
+  if (!meta || meta->empty()
+      || !in.params->get_object()
+            .at("_meta")
+            .get_object()
+            .contains(protocol::meta_keys::client_capabilities))
+    return http_error(400, error_code::invalid_params,
+                      "Invalid params: _meta needs "
+                        + std::string{protocol::meta_keys::protocol_version}
+                        + " and "
+                        + std::string{protocol::meta_keys::client_capabilities},
+                      id);
+  if (header != *meta)
+    return header_mismatch("MCP-Protocol-Version header value '"
+                             + std::string{header}
+                             + "' does not match body value '"
+                             + std::string{*meta} + "'",
+                           id);
+  auto rev = protocol::revision::parse(header);
+  if (!rev || rev->has_sessions())
+    return http_error(400, error_code::unsupported_protocol_version,
+                      "Unsupported protocol version", id,
+                      protocol::unsupported_version_data(header));
+  auto method = req.header("Mcp-Method");
+  if (method != in.method)
+    return header_mismatch(method.empty()
+                             ? std::string{"the Mcp-Method header is required"}
+                             : "Mcp-Method header value '" + std::string{method}
+                                 + "' does not match body value '"
+                                 + std::string{in.method} + "'",
+                           id);
+  auto row = protocol::find_method(in.method);
+  if (row != nullptr && !row->name_param.empty()) {
+    auto raw = req.header("Mcp-Name");
+    auto value = in.params->get_object().if_contains(row->name_param);
+    if (raw.empty())
+      return header_mismatch("the Mcp-Name header is required for "
+                               + std::string{in.method},
+                             id);
+    auto name = protocol::decode_header_value(raw);
+    if (!name)
+      return header_mismatch("the Mcp-Name header value is malformed", id);
+    if (value != nullptr && value->is_string() && value->get_string() != *name)
+      return header_mismatch("Mcp-Name header value '" + *name
+                               + "' does not match body value '"
+                               + std::string{value->get_string()} + "'",
+                             id);
+  }
+  http_route res;
+  res.action = http_action::deliver_stateless;
+  res.ids.push_back(*in.id);
+  res.message = std::move(msg);
+  return res;
+}
+
 http_route route_post(const http_route_request& req,
                       const http_session_lookup& sessions) {
   if (transports::media_type_of(req.header("Content-Type"))
@@ -111,10 +214,16 @@ http_route route_post(const http_route_request& req,
     return http_error(406, error_code::invalid_request,
                       "Not Acceptable: the client must accept both "
                       "application/json and text/event-stream");
-  if (auto refused = check_version(req))
-    return std::move(*refused);
   boost::system::error_code ec;
   auto msg = json::parse(req.body, ec, {}, protocol::message_parse_options());
+  if (is_stateless(req, ec ? nullptr : &msg)) {
+    if (ec)
+      return http_error(400, error_code::parse_error,
+                        "Parse error: " + ec.message());
+    return route_stateless(req, std::move(msg));
+  }
+  if (auto refused = check_version(req))
+    return std::move(*refused);
   if (ec)
     return http_error(400, error_code::parse_error,
                       "Parse error: " + ec.message());
@@ -213,18 +322,39 @@ http_route route_legacy_post(const http_route_request& req,
 } // namespace
 
 http_route http_error(unsigned status, error_code code,
-                      std::string_view message) {
+                      std::string_view message, const json::value& id,
+                      json::value data) {
   json::object err;
   err.emplace("code", static_cast<int64_t>(code));
   err.emplace("message", message);
+  if (!data.is_null())
+    err.emplace("data", std::move(data));
   json::object body;
   body.emplace("jsonrpc", "2.0");
+  if (!id.is_null())
+    body.emplace("id", id);
   body.emplace("error", std::move(err));
   http_route res;
   res.status = status;
   res.headers.emplace_back("Content-Type", "application/json");
   protocol::append_json(res.body, body);
   return res;
+}
+
+unsigned stateless_error_status(int64_t code) noexcept {
+  switch (static_cast<error_code>(code)) {
+    case error_code::method_not_found:
+      return 404;
+    case error_code::parse_error:
+    case error_code::invalid_request:
+    case error_code::invalid_params:
+    case error_code::header_mismatch:
+    case error_code::missing_required_client_capability:
+    case error_code::unsupported_protocol_version:
+      return 400;
+    default:
+      return 200;
+  }
 }
 
 http_route route_http(const http_paths& paths, const http_route_request& req,
@@ -240,6 +370,13 @@ http_route route_http(const http_paths& paths, const http_route_request& req,
     return text_response(404, "not found");
   if (req.method == "POST")
     return route_post(req, sessions);
+  // A revision without sessions has neither GET streams nor sessions to end.
+  if (is_stateless(req, nullptr)) {
+    http_route res;
+    res.status = 405;
+    res.headers.emplace_back("Allow", "POST");
+    return res;
+  }
   if (req.method == "GET")
     return route_get(req, sessions);
   if (req.method == "DELETE")

@@ -67,6 +67,10 @@ enum class http_action {
   resume_stream,
   /// Ends session `session_id` and answers 200.
   delete_session,
+  /// A stateless (2026-07-28) request, its headers checked against its body:
+  /// opens a stream for `ids[0]` on a stateless session and delivers
+  /// `message`.
+  deliver_stateless,
 };
 
 /// The router's decision on one request.
@@ -99,8 +103,16 @@ struct http_route {
 http_route route_http(const http_paths& paths, const http_route_request& req,
                       const http_session_lookup& sessions);
 
-/// Returns a `respond` route with a JSON-RPC error without id as its body.
+/// Returns a `respond` route with a JSON-RPC error as its body: for request
+/// `id` (none if null) with `data` (none if null).
 http_route http_error(unsigned status, protocol::error_code code,
-                      std::string_view message);
+                      std::string_view message,
+                      const boost::json::value& id = nullptr,
+                      boost::json::value data = nullptr);
+
+/// Returns the HTTP status of a stateless request's JSON-RPC error with
+/// `code`: 404 for method not found, 400 for what the request got wrong,
+/// 200 for errors of the work itself.
+unsigned stateless_error_status(int64_t code) noexcept;
 
 } // namespace mcp::detail

@@ -3,7 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <caf/send.hpp>
+
+#include "actors/detail/http_route.hpp"
 #include "protocol/json_text.hpp"
+#include "transports/messages.hpp"
 #include "protocol/revision.hpp"
 #include "protocol/sse.hpp"
 
@@ -293,9 +297,11 @@ void http_session::start_sse(stream& s) {
   auto hdrs = headers();
   hdrs.emplace_back("Content-Type", "text/event-stream");
   hdrs.emplace_back("Cache-Control", "no-cache, no-transform");
+  if (settings_.stateless)
+    hdrs.emplace_back("X-Accel-Buffering", "no");
   s.ex->start_stream(200, std::move(hdrs));
   s.sse = true;
-  if (!primes(protocol_version_))
+  if (settings_.stateless || !primes(protocol_version_))
     return;
   std::string priming;
   protocol::append_sse_retry(priming, settings_.retry_ms);
@@ -306,6 +312,16 @@ void http_session::start_sse(stream& s) {
 }
 
 void http_session::push_event(stream& s, const std::string& text) {
+  if (settings_.stateless) {
+    // Nothing outlives its request's stream, and nothing goes elsewhere.
+    if (s.no == 0 || !s.ex || s.ex->done())
+      return;
+    std::string event;
+    protocol::append_sse_event(event, text);
+    s.ex->write(event);
+    watch_output(*s.ex);
+    return;
+  }
   auto seq = s.next_seq++;
   std::string event;
   if (legacy_)
@@ -351,12 +367,49 @@ void http_session::detach(uint64_t no) {
     erase_stream(no);
     return;
   }
+  if (settings_.stateless) {
+    cancel_requests_of(no);
+    return;
+  }
   detached_.push_back(no);
   while (detached_.size() > settings_.max_detached_streams) {
     auto oldest = detached_.front();
     detached_.pop_front();
     erase_stream(oldest);
   }
+}
+
+void http_session::cancel_requests_of(uint64_t no) {
+  std::vector<protocol::request_id> ids;
+  for (auto& [id, n] : by_request_)
+    if (n == no)
+      ids.push_back(id);
+  erase_stream(no);
+  for (auto& id : ids) {
+    json::object params;
+    params.emplace("requestId", id.to_json());
+    params.emplace("reason", "the client closed the response stream");
+    json::object msg;
+    msg.emplace("jsonrpc", "2.0");
+    msg.emplace("method", "notifications/cancelled");
+    msg.emplace("params", std::move(params));
+    caf::anon_send(session, transports::inbound_atom::value,
+                   json::value(std::move(msg)));
+  }
+}
+
+unsigned http_session::response_status(const std::string& text) {
+  if (text.find(R"("error":)") == std::string::npos)
+    return 200;
+  boost::system::error_code ec;
+  auto msg = json::parse(text, ec);
+  auto obj = ec ? nullptr : msg.if_object();
+  auto err = obj ? obj->if_contains("error") : nullptr;
+  auto code = err && err->is_object() ? err->get_object().if_contains("code")
+                                      : nullptr;
+  if (code == nullptr || !code->is_int64())
+    return 200;
+  return stateless_error_status(code->get_int64());
 }
 
 void http_session::erase_stream(uint64_t no) {
@@ -404,8 +457,9 @@ void http_session::deliver(std::optional<protocol::request_id> request,
     hdrs.emplace_back("Content-Type", "application/json");
     auto ex = std::move(s.ex);
     erase_stream(no);
-    ex->respond(200, std::move(hdrs), std::move(text));
-    if (!initialized() && on_closed_) {
+    auto status = settings_.stateless ? response_status(text) : 200;
+    ex->respond(status, std::move(hdrs), std::move(text));
+    if (!settings_.stateless && !initialized() && on_closed_) {
       // initialize failed: the session never started.
       closed_ = true;
       on_closed_(id_);

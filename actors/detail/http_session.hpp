@@ -40,6 +40,10 @@ struct http_session_settings {
   size_t resume_output = 1024 * 1024;
   /// How long a producer waits at most (then the client counts as stalled).
   caf::timespan max_producer_wait = std::chrono::seconds(10);
+  /// Serves stateless (2026-07-28) requests: no session id, no event ids,
+  /// nothing kept for resumption, a broken stream cancels its request, and
+  /// error responses get the status their code calls for.
+  bool stateless = false;
 };
 
 /// One Streamable HTTP session: the channel its session actor writes to,
@@ -173,6 +177,12 @@ private:
   void detach(uint64_t no);
 
   void erase_stream(uint64_t no);
+
+  /// Cancels the requests of stream `no` (stateless: the client closed it).
+  void cancel_requests_of(uint64_t no);
+
+  /// Returns the HTTP status of the JSON response `text` (stateless).
+  static unsigned response_status(const std::string& text);
 
   transports::http_exchange::fields headers() const;
 

@@ -57,6 +57,41 @@ struct fixture {
     return {err.at("code").as_int64(),
             std::string{err.at("message").as_string()}};
   }
+
+  /// Sets the headers of a stateless POST of `method` (and `Mcp-Name`).
+  void stateless_headers(std::string_view method, std::string_view name = {}) {
+    json_post_headers();
+    headers["mcp-protocol-version"] = "2026-07-28";
+    headers["mcp-method"] = std::string{method};
+    if (!name.empty())
+      headers["mcp-name"] = std::string{name};
+    else
+      headers.erase("mcp-name");
+  }
+
+  /// A stateless request with id 7: `params` (members without braces, may
+  /// be empty) plus `_meta` with `meta` (members without braces).
+  static std::string stateless_body(
+    std::string_view method, std::string_view params = {},
+    std::string_view meta
+    = R"("io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+      R"("io.modelcontextprotocol/clientCapabilities":{})") {
+    std::string res = R"({"jsonrpc":"2.0","id":7,"method":")"
+                      + std::string{method} + R"(","params":{)";
+    if (!params.empty())
+      res += std::string{params} + ",";
+    res += R"("_meta":{)" + std::string{meta} + "}}}";
+    return res;
+  }
+
+  /// The status and JSON-RPC error code of a refused stateless request,
+  /// whose error names the request's id.
+  std::pair<unsigned, int64_t> stateless_refusal(const http_route& r) {
+    CAF_REQUIRE(r.action == http_action::respond);
+    auto body = json::parse(r.body).as_object();
+    CAF_CHECK_EQUAL(body.at("id"), 7);
+    return {r.status, body.at("error").at("code").as_int64()};
+  }
 };
 
 constexpr std::string_view ping = R"({"jsonrpc":"2.0","id":7,"method":"ping"})";
@@ -199,6 +234,125 @@ CAF_TEST(legacy clients open a stream and post to the session it names) {
   CAF_CHECK_EQUAL(route("POST", "/messages?sessionId=old", "5").status, 400u);
   paths.legacy_sse.clear();
   CAF_CHECK_EQUAL(route("GET", "/sse").status, 404u);
+}
+
+// -- stateless requests (2026-07-28) ------------------------------------------
+
+CAF_TEST(stateless requests go to a stateless session without one named) {
+  stateless_headers("tools/call", "echo");
+  auto r = route("POST", "/mcp",
+                 stateless_body("tools/call", R"("name":"echo")"));
+  CAF_REQUIRE(r.action == http_action::deliver_stateless);
+  CAF_REQUIRE_EQUAL(r.ids.size(), 1u);
+  CAF_CHECK_EQUAL(r.ids[0].to_json(), 7);
+  CAF_CHECK_EQUAL(r.message.at("method"), "tools/call");
+  // A body with a revision in _meta but no header is still stateless: it
+  // lacks the header.
+  headers.erase("mcp-protocol-version");
+  auto missing = route("POST", "/mcp",
+                       stateless_body("tools/call", R"("name":"echo")"));
+  CAF_CHECK_EQUAL(stateless_refusal(missing), std::pair(400u, int64_t{-32020}));
+}
+
+CAF_TEST(stateless headers are checked in the order of their errors) {
+  stateless_headers("server/discover");
+  auto check = [&](std::string body, unsigned status, int64_t code) {
+    auto r = route("POST", "/mcp", body);
+    CAF_CHECK_EQUAL(stateless_refusal(r), std::pair(status, code));
+  };
+  // The required _meta comes first, even before the header's agreement.
+  check(stateless_body("server/discover", {}, R"("x":1)"), 400, -32602);
+  check(stateless_body("server/discover", {},
+                       R"("io.modelcontextprotocol/clientCapabilities":{})"),
+        400, -32602);
+  check(stateless_body("server/discover", {},
+                       R"("io.modelcontextprotocol/protocolVersion":"2026-07-28")"),
+        400, -32602);
+  check(stateless_body("server/discover", {},
+                       R"("io.modelcontextprotocol/protocolVersion":"v999.0.0",)"
+                       R"("io.modelcontextprotocol/clientCapabilities":{})"),
+        400, -32020);
+  headers["mcp-protocol-version"] = "v999.0.0";
+  auto r = route("POST", "/mcp",
+                 stateless_body("server/discover", {},
+                                R"("io.modelcontextprotocol/protocolVersion":"v999.0.0",)"
+                                R"("io.modelcontextprotocol/clientCapabilities":{})"));
+  CAF_CHECK_EQUAL(stateless_refusal(r), std::pair(400u, int64_t{-32022}));
+  auto data = json::parse(r.body).at("error").at("data");
+  CAF_CHECK_EQUAL(data.at("requested"), "v999.0.0");
+  CAF_CHECK_EQUAL(data.at("supported").at(0), "2026-07-28");
+  // A header naming a revision with sessions makes the request a session's.
+  headers["mcp-protocol-version"] = "2025-11-25";
+  auto old = route("POST", "/mcp",
+                   stateless_body("server/discover", {},
+                                  R"("io.modelcontextprotocol/protocolVersion":"2025-11-25",)"
+                                  R"("io.modelcontextprotocol/clientCapabilities":{})"));
+  CAF_CHECK_EQUAL(old.status, 400u);
+  CAF_CHECK_EQUAL(error_of(old).first, -32600);
+}
+
+CAF_TEST(mcp method and name headers must match the body) {
+  auto body = stateless_body("tools/call", R"("name":"echo")");
+  auto refused = [&] {
+    return stateless_refusal(route("POST", "/mcp", body));
+  };
+  stateless_headers("tools/list", "echo");
+  CAF_CHECK_EQUAL(refused(), std::pair(400u, int64_t{-32020}));
+  stateless_headers("TOOLS/CALL", "echo");
+  CAF_CHECK_EQUAL(refused(), std::pair(400u, int64_t{-32020}));
+  stateless_headers("tools/call");
+  CAF_CHECK_EQUAL(refused(), std::pair(400u, int64_t{-32020}));
+  headers.erase("mcp-method");
+  CAF_CHECK_EQUAL(refused(), std::pair(400u, int64_t{-32020}));
+  stateless_headers("tools/call", "wrong_tool");
+  CAF_CHECK_EQUAL(refused(), std::pair(400u, int64_t{-32020}));
+  stateless_headers("tools/call", "=?base64?ZWNo?=");
+  CAF_CHECK_EQUAL(refused(), std::pair(400u, int64_t{-32020}));
+  for (auto name : {"echo", "  echo  ", "=?base64?ZWNobw==?="}) {
+    stateless_headers("tools/call", name);
+    CAF_CHECK(route("POST", "/mcp", body).action
+              == http_action::deliver_stateless);
+  }
+  // resources/read mirrors its uri.
+  stateless_headers("resources/read", "test://a");
+  CAF_CHECK(route("POST", "/mcp",
+                  stateless_body("resources/read", R"("uri":"test://a")"))
+              .action
+            == http_action::deliver_stateless);
+  stateless_headers("resources/read", "test://b");
+  CAF_CHECK_EQUAL(stateless_refusal(route(
+                    "POST", "/mcp",
+                    stateless_body("resources/read", R"("uri":"test://a")"))),
+                  std::pair(400u, int64_t{-32020}));
+}
+
+CAF_TEST(stateless revisions have no get delete batches or responses) {
+  stateless_headers("tools/list");
+  headers["accept"] = "text/event-stream";
+  for (auto method : {"GET", "DELETE"}) {
+    auto r = route(method, "/mcp");
+    CAF_CHECK_EQUAL(r.status, 405u);
+  }
+  stateless_headers("tools/list");
+  auto batch = route("POST", "/mcp", "[" + stateless_body("tools/list") + "]");
+  CAF_CHECK_EQUAL(batch.status, 400u);
+  CAF_CHECK_EQUAL(error_of(batch).first, -32600);
+  auto response = route("POST", "/mcp", R"({"jsonrpc":"2.0","id":1,"result":{}})");
+  CAF_CHECK_EQUAL(response.status, 400u);
+  auto note = route("POST", "/mcp",
+                    R"({"jsonrpc":"2.0","method":"notifications/cancelled",)"
+                    R"("params":{"requestId":1}})");
+  CAF_CHECK(note.action == http_action::respond);
+  CAF_CHECK_EQUAL(note.status, 202u);
+}
+
+CAF_TEST(errors of stateless requests get the status of their code) {
+  using mcp::detail::stateless_error_status;
+  CAF_CHECK_EQUAL(stateless_error_status(-32601), 404u);
+  for (auto code : {-32700, -32600, -32602, -32020, -32021, -32022})
+    CAF_CHECK_EQUAL(stateless_error_status(code), 400u);
+  for (auto code : {-32603, -32002, 1, -32000})
+    CAF_CHECK_EQUAL(stateless_error_status(code), 200u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
