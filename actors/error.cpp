@@ -33,6 +33,8 @@ const char* to_string(errc x) noexcept {
       return "invalid_argument";
     case errc::invalid_result:
       return "invalid_result";
+    case errc::input_required:
+      return "input_required";
   }
   return "unknown";
 }

@@ -40,6 +40,9 @@ enum class errc : uint8_t {
   invalid_argument,
   /// The peer's result does not have the shape of the request's result type.
   invalid_result,
+  /// A stateless request needs the client's input first (its response
+  /// asks for it: multi-round-trip requests, 2026-07-28).
+  input_required,
 };
 
 /// Returns the name of `x`.

@@ -93,7 +93,8 @@ public:
   void on_request(std::shared_ptr<http_exchange> ex) override {
     auto& req = ex->request();
     auto route = detail::route_http(
-      paths_, {req.method, req.target, req.body, req.header},
+      paths_,
+      {req.method, req.target, req.body, req.header, req.headers_with_prefix},
       [this](std::string_view id) -> std::optional<std::string> {
         auto i = sessions_.find(std::string{id});
         if (i == sessions_.end() || i->second->closed())
@@ -206,7 +207,8 @@ private:
       if (!s->closed() && s->open_stream(id, ex)) {
         s->last_activity = std::chrono::steady_clock::now();
         deliver(s->session, caf::make_message(transports::inbound_atom::value,
-                                              std::move(route.message)));
+                                              std::move(route.message),
+                                              std::move(route.mirrored)));
         return;
       }
     auto s = open_session(*ex, true);
@@ -214,7 +216,8 @@ private:
       return;
     s->open_stream(id, ex);
     deliver(s->session, caf::make_message(transports::inbound_atom::value,
-                                          std::move(route.message)));
+                                          std::move(route.message),
+                                          std::move(route.mirrored)));
   }
 
   /// Opens a session, or answers 503 when there are too many.

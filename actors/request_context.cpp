@@ -9,6 +9,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/detail/deadline.hpp"
+#include "actors/detail/input_round.hpp"
 #include "actors/detail/request_state.hpp"
 #include "actors/detail/session_link.hpp"
 #include "actors/error.hpp"
@@ -17,7 +18,9 @@
 #include "protocol/json_schema.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/jsonrpc.hpp"
+#include "protocol/method_table.hpp"
 #include "protocol/methods.hpp"
+#include "protocol/request_state.hpp"
 #include "protocol/revision.hpp"
 
 namespace mcp {
@@ -29,14 +32,16 @@ request_context::request_context(std::shared_ptr<detail::session_link> link,
                                  std::shared_ptr<const detail::client_view> client,
                                  protocol::request_id id, std::string method,
                                  json::object meta, execution exec,
-                                 std::shared_ptr<detail::request_state> state)
+                                 std::shared_ptr<detail::request_state> state,
+                                 std::shared_ptr<detail::input_round> input)
   : link_(std::move(link)),
     client_(std::move(client)),
     id_(std::move(id)),
     method_(std::move(method)),
     meta_(std::move(meta)),
     exec_(exec),
-    state_(std::move(state)) {
+    state_(std::move(state)),
+    input_(std::move(input)) {
   if (auto token = meta_.if_contains("progressToken"))
     if (auto parsed = protocol::progress_token::from_json(*token))
       token_ = std::move(*parsed);
@@ -128,6 +133,12 @@ caf::error request_context::may_wait(std::string_view what) const {
 caf::expected<json::value>
 request_context::request_client(std::string method, json::value params,
                                 caf::timespan timeout) {
+  if (!client_->revision.has_sessions())
+    return make_error(errc::invalid_argument,
+                      "servers send no requests to clients under protocol "
+                      "revision "
+                        + std::string{client_->revision.name()}
+                        + ": ask for input with request_input");
   if (auto err = may_wait(method))
     return err;
   auto session = caf::actor_cast<caf::actor>(link_->session);
@@ -148,16 +159,6 @@ request_context::request_client(std::string method, json::value params,
 }
 
 namespace {
-
-caf::error missing_capability(std::string_view method,
-                              std::string_view capability) {
-  std::string what = "the client does not support ";
-  what += method;
-  what += " (capability \"";
-  what += capability;
-  what += "\" not declared)";
-  return make_error(errc::capability_missing, std::move(what));
-}
 
 caf::expected<elicitation_result>
 read_elicitation_answer(caf::expected<json::value> answer,
@@ -188,7 +189,118 @@ read_elicitation_answer(caf::expected<json::value> answer,
   return res;
 }
 
+/// Returns `{"a": {"b": {}}}` for the capability path "a.b".
+json::object capability_object(std::string_view path) {
+  json::object res;
+  auto dot = path.find('.');
+  res.emplace(path.substr(0, dot),
+              dot == std::string_view::npos
+                ? json::object{}
+                : capability_object(path.substr(dot + 1)));
+  return res;
+}
+
 } // namespace
+
+input_request input_request::elicitation(std::string_view message,
+                                         json::object requested_schema) {
+  json::object params;
+  params.emplace("message", message);
+  params.emplace("requestedSchema", std::move(requested_schema));
+  return {std::string{methods::elicitation_create}, std::move(params)};
+}
+
+input_request input_request::sampling(json::object params) {
+  return {std::string{methods::sampling_create_message}, std::move(params)};
+}
+
+input_request input_request::roots() {
+  return {std::string{methods::roots_list}, json::object{}};
+}
+
+caf::error request_context::missing_capability(std::string_view what,
+                                               std::string_view capability) const {
+  std::string text = "the client does not support ";
+  text += what;
+  text += " (capability \"";
+  text += capability;
+  text += "\" not declared)";
+  if (client_->revision.has_sessions())
+    return make_error(errc::capability_missing, std::move(text));
+  json::object data;
+  data.emplace("requiredCapabilities", capability_object(capability));
+  return make_server_error(
+    static_cast<int64_t>(protocol::error_code::missing_required_client_capability),
+    "Missing required client capability: " + text, json::serialize(data));
+}
+
+caf::expected<json::object> request_context::request_input(
+  std::vector<std::pair<std::string, input_request>> requests,
+  caf::timespan timeout) {
+  for (auto& [key, req] : requests) {
+    auto row = protocol::find_method(req.method);
+    if (row == nullptr || row->dir != protocol::direction::to_client
+        || row->type != protocol::message_type::request)
+      return make_error(errc::invalid_argument,
+                        "input is asked with elicitation/create, "
+                        "sampling/createMessage or roots/list, not "
+                          + req.method);
+    if (!protocol::declares(client_->capabilities, row->cap))
+      return missing_capability(req.method, protocol::capability_name(row->cap));
+  }
+  json::object res;
+  if (client_->revision.has_sessions()) {
+    for (auto& [key, req] : requests) {
+      auto answer = request_client(req.method, json::value(std::move(req.params)),
+                                   timeout);
+      if (!answer)
+        return std::move(answer.error());
+      res[key] = std::move(*answer);
+    }
+    return res;
+  }
+  if (!input_)
+    return make_error(errc::invalid_argument,
+                      "only tools/call, resources/read and prompts/get may ask "
+                      "the client for input under protocol revision "
+                        + std::string{client_->revision.name()});
+  for (auto& [key, req] : requests) {
+    if (auto answer = input_->answers.if_contains(key)) {
+      if (auto why = protocol::check_input_answer(req.method, *answer))
+        return make_server_error(
+          static_cast<int64_t>(protocol::error_code::invalid_params),
+          "Invalid params: inputResponses." + key + " " + *why);
+      input_->used[key] = *answer;
+      res[key] = *answer;
+      continue;
+    }
+    json::object pending;
+    pending.emplace("method", req.method);
+    pending.emplace("params", std::move(req.params));
+    input_->pending[key] = std::move(pending);
+  }
+  if (!input_->pending.empty())
+    return make_error(errc::input_required,
+                      "the client's input is needed first: the request "
+                      "answers with an InputRequiredResult");
+  return res;
+}
+
+caf::expected<json::value> request_context::ask(std::string_view kind,
+                                                input_request request,
+                                                caf::timespan timeout) {
+  if (client_->revision.has_sessions())
+    return request_client(std::move(request.method),
+                          json::value(std::move(request.params)), timeout);
+  if (!input_)
+    return std::move(
+      request_input({{std::string{kind}, std::move(request)}}, timeout).error());
+  auto key = std::string{kind} + "-" + std::to_string(input_->next_key++);
+  auto answers = request_input({{key, std::move(request)}}, timeout);
+  if (!answers)
+    return std::move(answers.error());
+  return std::move(answers->at(key));
+}
 
 caf::expected<json::value>
 request_context::create_message(json::object params, caf::timespan timeout) {
@@ -197,8 +309,9 @@ request_context::create_message(json::object params, caf::timespan timeout) {
     return missing_capability(methods::sampling_create_message, "sampling");
   if (params.contains("tools") && !caps.sampling_tools)
     return missing_capability("sampling with tools", "sampling.tools");
-  return request_client(std::string{methods::sampling_create_message},
-                        std::move(params), timeout);
+  return ask("sampling",
+             {std::string{methods::sampling_create_message}, std::move(params)},
+             timeout);
 }
 
 caf::expected<elicitation_result>
@@ -218,8 +331,8 @@ request_context::elicit(std::string_view message,
   params.emplace("message", message);
   params.emplace("requestedSchema", std::move(*sendable));
   return read_elicitation_answer(
-    request_client(std::string{methods::elicitation_create}, std::move(params),
-                   timeout),
+    ask("elicitation", {std::string{methods::elicitation_create}, std::move(params)},
+        timeout),
     &*schema);
 }
 
@@ -234,16 +347,19 @@ request_context::elicit_url(std::string_view message, std::string_view url,
   params.emplace("mode", "url");
   params.emplace("message", message);
   params.emplace("url", url);
-  params.emplace("elicitationId", elicitation_id);
+  // 2026-07-28 correlates through requestState instead.
+  if (client_->revision.has_sessions())
+    params.emplace("elicitationId", elicitation_id);
   return read_elicitation_answer(
-    request_client(std::string{methods::elicitation_create}, std::move(params),
-                   timeout),
+    ask("elicitation", {std::string{methods::elicitation_create}, std::move(params)},
+        timeout),
     nullptr);
 }
 
 bool request_context::notify_elicitation_complete(
   std::string_view elicitation_id) {
-  if (!client_->capabilities.elicitation_url)
+  if (!client_->capabilities.elicitation_url
+      || !client_->revision.has_sessions())
     return false;
   return link_->out->send(
     protocol::make_notification(methods::elicitation_complete,
@@ -254,7 +370,8 @@ bool request_context::notify_elicitation_complete(
 caf::expected<json::value> request_context::list_roots(caf::timespan timeout) {
   if (!client_->capabilities.roots)
     return missing_capability(methods::roots_list, "roots");
-  return request_client(std::string{methods::roots_list}, nullptr, timeout);
+  return ask("roots", {std::string{methods::roots_list}, json::object{}},
+             timeout);
 }
 
 caf::expected<json::value> request_context::ping_client(caf::timespan timeout) {

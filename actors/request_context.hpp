@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -28,6 +30,7 @@ namespace detail {
 class request_state;
 struct session_link;
 struct client_view;
+struct input_round;
 
 } // namespace detail
 
@@ -42,6 +45,26 @@ struct elicitation_result {
   bool accepted() const noexcept {
     return action == "accept";
   }
+};
+
+/// A request for the client's input: `elicitation/create`,
+/// `sampling/createMessage` or `roots/list` with its params.
+struct input_request {
+  /// The method.
+  std::string method;
+  /// Its params.
+  boost::json::object params;
+
+  /// Form-mode `elicitation/create`: `message` and the flat object schema
+  /// of what the user enters.
+  static input_request elicitation(std::string_view message,
+                                   boost::json::object requested_schema);
+
+  /// `sampling/createMessage` with `params` (messages, maxTokens, ...).
+  static input_request sampling(boost::json::object params);
+
+  /// `roots/list`.
+  static input_request roots();
 };
 
 /// What a handler of a client request can do besides computing its result:
@@ -59,12 +82,15 @@ class request_context {
 public:
   // -- constructors -----------------------------------------------------------
 
-  /// Made by the session for each request; `client` describes who sent it.
+  /// Made by the session for each request; `client` describes who sent it,
+  /// `input` the answers a stateless retry brought (null where the request
+  /// may not ask for input).
   request_context(std::shared_ptr<detail::session_link> link,
                   std::shared_ptr<const detail::client_view> client,
                   protocol::request_id id, std::string method,
                   boost::json::object meta, execution exec,
-                  std::shared_ptr<detail::request_state> state);
+                  std::shared_ptr<detail::request_state> state,
+                  std::shared_ptr<detail::input_round> input = nullptr);
 
   request_context(request_context&&) noexcept;
 
@@ -153,6 +179,22 @@ public:
 
   // -- requests to the client -------------------------------------------------
 
+  /// Asks the client for input: each of `requests` under its key (unique
+  /// within the request), answered by key. Under a revision with sessions
+  /// the requests go to the client and the call waits for the answers (a
+  /// handler with a thread of its own only). Under 2026-07-28 (multi-round-
+  /// trip requests, `tools/call`, `resources/read` and `prompts/get` only)
+  /// the call returns the answers the client's retry brought; when one is
+  /// missing it fails with `errc::input_required` and the request answers
+  /// with an `InputRequiredResult` asking for what is missing, whatever the
+  /// handler returns; the client's retry runs the handler again from the
+  /// start, and the same calls then return the answers. Handlers therefore
+  /// ask before they act. Each request needs the client's capability for
+  /// its method (else -32021 under 2026-07-28).
+  caf::expected<boost::json::object>
+  request_input(std::vector<std::pair<std::string, input_request>> requests,
+                caf::timespan timeout = {});
+
   /// Sends any request to the client and waits for its result. A zero
   /// `timeout` means the server's `client_request_timeout`.
   caf::expected<boost::json::value>
@@ -192,6 +234,15 @@ public:
 private:
   caf::error may_wait(std::string_view what) const;
 
+  caf::error missing_capability(std::string_view what,
+                                std::string_view capability) const;
+
+  /// Asks the client for one input (`request_client` under sessions, a key
+  /// of its own under 2026-07-28).
+  caf::expected<boost::json::value> ask(std::string_view kind,
+                                        input_request request,
+                                        caf::timespan timeout);
+
   std::shared_ptr<detail::session_link> link_;
   std::shared_ptr<const detail::client_view> client_;
   protocol::request_id id_;
@@ -200,6 +251,7 @@ private:
   std::optional<protocol::progress_token> token_;
   execution exec_;
   std::shared_ptr<detail::request_state> state_;
+  std::shared_ptr<detail::input_round> input_;
   /// Sends this request's progress; made once, copied by `progress()`.
   progress_reporter progress_;
 };

@@ -159,6 +159,10 @@ caf::expected<caf::actor> spawn_server(caf::actor_system& sys,
   hints->ttl_ms = def.options.cache_ttl.count();
   hints->public_scope = !def.options.private_cache;
   settings->hints = std::move(hints);
+  settings->sealer = std::make_shared<protocol::state_sealer>(
+    def.options.request_state_key.empty()
+      ? protocol::state_sealer::random()
+      : protocol::state_sealer{def.options.request_state_key});
   // Under CAF's deterministic test scheduler, handlers stay on it.
   auto testing = caf::get_or(sys.config(), "scheduler.policy",
                              caf::atom("stealing"))

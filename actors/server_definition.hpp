@@ -287,6 +287,15 @@ struct server_options {
   /// Send `cacheScope` "private" instead of "public": results differ per
   /// user, and caches must not share them.
   bool private_cache = false;
+  /// The key that seals the `requestState` of multi-round-trip requests
+  /// (2026-07-28): servers that serve each other's retries share one; empty
+  /// picks a random key when the server starts.
+  std::string request_state_key;
+  /// How long a client may take to answer a round of input.
+  std::chrono::milliseconds request_state_ttl = std::chrono::minutes(10);
+  /// The largest `requestState` the server mints (the answers it carries);
+  /// a handler that would need more fails with an internal error.
+  size_t max_request_state = 64 * 1024;
 };
 
 /// Everything a server is: who it is, what it offers, its limits. Spawn it

@@ -112,6 +112,23 @@ class connection : public std::enable_shared_from_this<connection>,
 public:
   connection(std::shared_ptr<http_listener::impl> owner, tcp::socket sock)
     : keep_(std::move(owner)), owner_(*keep_), stream_(std::move(sock)) {
+    request_.headers_with_prefix = [this](std::string_view prefix) {
+      std::vector<std::pair<std::string_view, std::string_view>> res;
+      if (!message_)
+        return res;
+      for (auto& field : *message_) {
+        auto name = field.name_string();
+        if (name.size() < prefix.size()
+            || !beast::iequals(name.substr(0, prefix.size()),
+                               beast::string_view{prefix.data(),
+                                                  prefix.size()}))
+          continue;
+        auto value = field.value();
+        res.emplace_back(std::string_view{name.data(), name.size()},
+                         std::string_view{value.data(), value.size()});
+      }
+      return res;
+    };
     request_.header = [this](std::string_view name) -> std::string_view {
       if (!message_)
         return {};

@@ -75,6 +75,11 @@ struct http_request_view {
   std::string body;
   /// Returns the value of header `name` (case-insensitive), empty if none.
   std::function<std::string_view(std::string_view)> header;
+  /// Returns every header whose name starts with `prefix` (ignoring case),
+  /// as name and value.
+  std::function<std::vector<std::pair<std::string_view, std::string_view>>(
+    std::string_view)>
+    headers_with_prefix;
 };
 
 /// Answers HTTP requests; runs on the listener's I/O thread.

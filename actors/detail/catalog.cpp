@@ -84,6 +84,9 @@ caf::error catalog::add(tool x) {
   auto input = compile_object_schema(x.input_schema, "inputSchema", x.name);
   if (!input)
     return std::move(input.error());
+  auto mirrored = protocol::find_mirrored_params(x.input_schema);
+  if (!mirrored)
+    return invalid("tool", x.name, mirrored.error().what);
   std::optional<protocol::json_schema> output;
   if (x.output_schema) {
     auto compiled = compile_object_schema(*x.output_schema, "outputSchema",
@@ -96,6 +99,7 @@ caf::error catalog::add(tool x) {
   entry->description = x.to_json();
   entry->input = std::move(*input);
   entry->output = std::move(output);
+  entry->mirrored = std::move(*mirrored);
   entry->def = std::move(x);
   auto key = entry->def.name;
   tools.put(key, std::move(entry));

@@ -12,6 +12,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/server_definition.hpp"
+#include "protocol/header_value.hpp"
 #include "protocol/json_schema.hpp"
 #include "protocol/uri_template.hpp"
 
@@ -30,6 +31,8 @@ struct tool_entry {
   protocol::json_schema input;
   std::optional<protocol::json_schema> output;
   boost::json::object description;
+  /// The parameters that HTTP clients mirror into `Mcp-Param-*` headers.
+  std::vector<protocol::mirrored_param> mirrored;
 };
 
 /// A resource with its `resources/list` description.

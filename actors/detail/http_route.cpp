@@ -1,5 +1,6 @@
 #include "actors/detail/http_route.hpp"
 
+#include <cctype>
 #include <variant>
 
 #include <boost/json/parse.hpp>
@@ -195,6 +196,21 @@ http_route route_stateless(const http_route_request& req, json::value msg) {
                              id);
   }
   http_route res;
+  if (row != nullptr && row->id == protocol::method_id::tools_call
+      && req.headers_with_prefix) {
+    constexpr std::string_view prefix = "Mcp-Param-";
+    for (auto& [name, raw] : req.headers_with_prefix(prefix)) {
+      auto value = protocol::decode_header_value(raw);
+      if (!value)
+        return header_mismatch("the " + std::string{name}
+                                 + " header value is malformed",
+                               id);
+      std::string key;
+      for (auto c : name.substr(prefix.size()))
+        key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      res.mirrored.values.emplace_back(std::move(key), std::move(*value));
+    }
+  }
   res.action = http_action::deliver_stateless;
   res.ids.push_back(*in.id);
   res.message = std::move(msg);

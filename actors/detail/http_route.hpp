@@ -9,6 +9,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "actors/detail/mirrored_headers.hpp"
 #include "protocol/error_code.hpp"
 #include "protocol/json_key.hpp"
 
@@ -34,6 +35,11 @@ struct http_route_request {
   std::string_view body;
   /// Returns the value of header `name` (case-insensitive), empty if none.
   std::function<std::string_view(std::string_view)> header;
+  /// Returns the headers whose name starts with a prefix (may be null: no
+  /// such headers).
+  std::function<std::vector<std::pair<std::string_view, std::string_view>>(
+    std::string_view)>
+    headers_with_prefix;
 };
 
 /// Looks up an open session by id: returns its negotiated protocol revision
@@ -94,6 +100,8 @@ struct http_route {
   bool initialize = false;
   /// The `Last-Event-ID` header, for `resume_stream`.
   std::string last_event_id;
+  /// The decoded `Mcp-Param-*` headers of a stateless `tools/call`.
+  mirrored_headers mirrored;
 };
 
 /// Decides what an MCP endpoint with `paths` does with `req`, without I/O:

@@ -23,6 +23,30 @@ namespace {
 
 namespace json = boost::json;
 
+/// Returns the `InputRequiredResult` of a stateless request whose handler
+/// asked for input it lacks (`ok`), or an internal error when its state
+/// grew past the server's bound.
+json::value input_required(request_job& job, bool& ok) {
+  auto& link = *job.link;
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  auto state = protocol::make_request_state(*link.sealer, job.input->used,
+                                            job.digest,
+                                            now + link.request_state_ttl.count());
+  if (state.size() > link.max_request_state)
+    return protocol::make_error(
+      job.ctx.id(), protocol::error_code::internal_error,
+      "Internal error: the answers of earlier rounds exceed the server's "
+      "bound on requestState ("
+        + std::to_string(link.max_request_state) + " bytes)");
+  auto res = protocol::make_input_required_result(std::move(job.input->pending),
+                                                  std::move(state));
+  protocol::complete_result(res, *job.stateless, *link.hints);
+  ok = true;
+  return res;
+}
+
 /// Runs the handler; returns the result (`ok`) or the error response, or
 /// null if the request was cancelled before it ran.
 json::value compute(request_job& job, bool& ok) {
@@ -32,6 +56,8 @@ json::value compute(request_job& job, bool& ok) {
   auto& id = job.ctx.id();
   try {
     auto res = job.work(job.ctx);
+    if (job.input && !job.input->pending.empty())
+      return input_required(job, ok);
     if (!res)
       return job.stateless ? stateless_error_response(id, res.error())
                            : error_response(id, res.error());

@@ -10,6 +10,7 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/detail/input_round.hpp"
 #include "actors/request_context.hpp"
 #include "actors/server_definition.hpp"
 #include "protocol/method_table.hpp"
@@ -38,6 +39,10 @@ struct request_job {
   /// The method of a stateless request (2026-07-28), whose result
   /// `protocol::complete_result` completes; null for session requests.
   const protocol::method_row* stateless = nullptr;
+  /// The input of a stateless request that may ask for it (else null), and
+  /// the digest that binds its `requestState` to it.
+  std::shared_ptr<input_round> input;
+  std::string digest;
   /// Whether the response goes back to the session as
   /// `(answer_atom, request_id, json)` (requests of a JSON-RPC batch)
   /// instead of straight to the client.

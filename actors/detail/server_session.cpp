@@ -23,6 +23,9 @@ caf::behavior server_session(session_actor* self, caf::actor server,
   link.log_level = static_cast<uint8_t>(st.settings->options.initial_log_level);
   link.client_request_timeout = st.settings->options.client_request_timeout;
   link.hints = st.settings->hints;
+  link.sealer = st.settings->sealer;
+  link.request_state_ttl = st.settings->options.request_state_ttl;
+  link.max_request_state = st.settings->options.max_request_state;
   // Request actors are linked: they end with the session, and the session
   // hears of each one's end.
   self->set_exit_handler([self](caf::exit_msg& em) {
@@ -44,6 +47,12 @@ caf::behavior server_session(session_actor* self, caf::actor server,
   });
   return {
     [self](inbound_atom, const json::value& msg) { on_inbound(self, msg); },
+    [self](inbound_atom, const json::value& msg,
+           const mirrored_headers& headers) {
+      self->state.current_headers = &headers;
+      on_inbound(self, msg);
+      self->state.current_headers = nullptr;
+    },
     [self](inbound_atom, const std::vector<json::value>& batch) {
       for (auto& msg : batch)
         on_inbound(self, msg);

@@ -11,6 +11,7 @@
 #include "actors/detail/catalog.hpp"
 #include "actors/detail/handler_pool.hpp"
 #include "actors/server_definition.hpp"
+#include "protocol/request_state.hpp"
 #include "protocol/stateless.hpp"
 #include "transports/channel.hpp"
 
@@ -24,6 +25,8 @@ struct server_settings {
   boost::json::object experimental;
   /// What stateless requests' complete results get.
   std::shared_ptr<const protocol::result_hints> hints;
+  /// Seals the `requestState` of multi-round-trip requests.
+  std::shared_ptr<const protocol::state_sealer> sealer;
   /// Runs `pooled` handlers.
   std::shared_ptr<handler_pool> handlers;
 };

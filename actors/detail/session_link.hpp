@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "protocol/lifecycle.hpp"
 #include "protocol/log_level.hpp"
 #include "protocol/revision.hpp"
+#include "protocol/request_state.hpp"
 #include "protocol/stateless.hpp"
 #include "transports/channel.hpp"
 
@@ -61,6 +63,11 @@ struct session_link {
   /// hints).
   std::shared_ptr<const protocol::result_hints> hints
     = std::make_shared<protocol::result_hints>();
+  /// Seals the `requestState` of multi-round-trip requests.
+  std::shared_ptr<const protocol::state_sealer> sealer;
+  /// How long a round of input may take, and the bound on `requestState`.
+  std::chrono::milliseconds request_state_ttl{0};
+  size_t max_request_state = 0;
   /// Default timeout of requests to the client.
   caf::timespan client_request_timeout{};
   /// Responses sent by request actors, with a result and with an error.

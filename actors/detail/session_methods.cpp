@@ -1,5 +1,8 @@
 #include "actors/detail/session_state.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace mcp::detail::session_impl {
 
 // -- method handlers ----------------------------------------------------------
@@ -124,6 +127,27 @@ void on_call_tool(session_actor* self, const batch_ptr& batch,
       return;
     }
     args = own(*x);
+  }
+  if (st.current_headers != nullptr && !tool->mirrored.empty()) {
+    auto& sent = st.current_headers->values;
+    auto why = protocol::check_mirrored_params(
+      tool->mirrored, args.get_object(),
+      [&](std::string_view name) -> std::optional<std::string> {
+        for (auto& [key, value] : sent)
+          if (key.size() == name.size()
+              && std::equal(key.begin(), key.end(), name.begin(),
+                            [](char x, char y) {
+                              return x == std::tolower(
+                                            static_cast<unsigned char>(y));
+                            }))
+            return value;
+        return std::nullopt;
+      });
+    if (why) {
+      reply_error(self, batch, id, error_code::header_mismatch,
+                  "Header mismatch: " + *why);
+      return;
+    }
   }
   auto exec = tool->def.exec;
   // The arguments are checked in the request actor too: a large schema

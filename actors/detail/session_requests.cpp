@@ -47,13 +47,32 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
   if (params != nullptr && params->is_object())
     if (auto m = params->get_object().if_contains("_meta"); m && m->is_object())
       meta = own(m->get_object());
+  std::shared_ptr<input_round> input;
+  std::string digest;
+  if (stateless(st) && st.current_row->may_need_input && params != nullptr
+      && params->is_object()) {
+    auto& obj = params->get_object();
+    digest = protocol::request_digest(method, obj);
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+    auto answers = protocol::read_input_answers(obj, *st.link->sealer, digest,
+                                                now);
+    if (!answers) {
+      auto err = answers.error();
+      reply_error(self, batch, id, err.code, err.message, std::move(err.data));
+      return;
+    }
+    input = std::make_shared<input_round>();
+    input->answers = own(answers->answers);
+  }
   auto state = std::make_shared<request_state>();
   auto job = std::make_shared<request_job>(request_job{
     request_context{st.link,
                     stateless(st) ? st.current_client : st.link->client, id,
-                    std::string{method}, std::move(meta), exec, state},
+                    std::string{method}, std::move(meta), exec, state, input},
     state, st.link, std::move(work), stateless(st) ? st.current_row : nullptr,
-    batch != nullptr});
+    input, std::move(digest), batch != nullptr});
   if (batch)
     st.batched.emplace(id, batch);
   if (st.running.size() >= opts.max_concurrent_requests) {

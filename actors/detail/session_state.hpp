@@ -25,6 +25,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/detail/deadline.hpp"
+#include "actors/detail/mirrored_headers.hpp"
 #include "actors/detail/request_actor.hpp"
 #include "actors/detail/request_state.hpp"
 #include "actors/detail/session_link.hpp"
@@ -103,6 +104,9 @@ struct session_state {
   /// and method, for the replies and request actors it makes.
   std::shared_ptr<const client_view> current_client;
   const protocol::method_row* current_row = nullptr;
+  /// The `Mcp-Param-*` headers of the stateless HTTP request being
+  /// dispatched (null otherwise, e.g. over stdio).
+  const mirrored_headers* current_headers = nullptr;
   std::unordered_map<request_id, running_request> running;
   /// Idle request actors on the scheduler and with threads of their own,
   /// reused so that a request costs no actor (or thread) start.

@@ -39,8 +39,18 @@ struct fixture {
       auto i = headers.find(key);
       return i == headers.end() ? std::string_view{} : i->second;
     };
+    auto prefixed = [this](std::string_view prefix) {
+      std::vector<std::pair<std::string_view, std::string_view>> res;
+      std::string low;
+      for (auto c : prefix)
+        low.push_back(static_cast<char>(std::tolower(c)));
+      for (auto& [k, v] : headers)
+        if (k.compare(0, low.size(), low) == 0)
+          res.emplace_back(k, v);
+      return res;
+    };
     return mcp::detail::route_http(
-      paths, {method, target, body, header},
+      paths, {method, target, body, header, prefixed},
       [this](std::string_view id) -> std::optional<std::string> {
         auto i = sessions.find(id);
         if (i == sessions.end())
@@ -323,6 +333,24 @@ CAF_TEST(mcp method and name headers must match the body) {
   CAF_CHECK_EQUAL(stateless_refusal(route(
                     "POST", "/mcp",
                     stateless_body("resources/read", R"("uri":"test://a")"))),
+                  std::pair(400u, int64_t{-32020}));
+}
+
+CAF_TEST(mcp param headers are decoded for the session to check) {
+  auto body = stateless_body("tools/call", R"("name":"echo")");
+  stateless_headers("tools/call", "echo");
+  headers["mcp-param-region"] = "=?base64?SGVsbG8=?=";
+  headers["mcp-param-count"] = "42";
+  auto r = route("POST", "/mcp", body);
+  CAF_REQUIRE(r.action == http_action::deliver_stateless);
+  auto& got = r.mirrored.values;
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(got[0].first, "count");
+  CAF_CHECK_EQUAL(got[0].second, "42");
+  CAF_CHECK_EQUAL(got[1].first, "region");
+  CAF_CHECK_EQUAL(got[1].second, "Hello");
+  headers["mcp-param-region"] = "=?base64?SGVsbG8?=";
+  CAF_CHECK_EQUAL(stateless_refusal(route("POST", "/mcp", body)),
                   std::pair(400u, int64_t{-32020}));
 }
 

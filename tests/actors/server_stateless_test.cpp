@@ -6,11 +6,66 @@
 
 #include "tests/actors/server_session_fixture.hpp"
 
+#include "actors/detail/mirrored_headers.hpp"
+
 using namespace session_test;
 
 namespace {
 
 constexpr std::string_view server_info_key = "io.modelcontextprotocol/serverInfo";
+
+/// The test server plus tools that ask the client for input.
+mcp::server_definition asking_server(std::shared_ptr<probe> p) {
+  auto def = test_server(p);
+  auto name_form = object_schema(R"({"type":"object","properties":{
+    "name":{"type":"string"}},"required":["name"]})");
+  def.add(make_tool(
+    "ask_name",
+    [p, name_form](request_context& ctx, const json::object&)
+      -> caf::expected<tool_result> {
+      ++p->runs;
+      auto res = ctx.request_input(
+        {{"user_name",
+          mcp::input_request::elicitation("Your name?", name_form)}});
+      if (!res)
+        return res.error();
+      return tool_result::text(
+        json::value_to<std::string>(res->at("user_name").at("content").at("name")));
+    }));
+  def.add(make_tool(
+    "two_rounds",
+    [](request_context& ctx, const json::object&) -> caf::expected<tool_result> {
+      auto first = ctx.elicit("First?", object_schema(R"({"type":"object",
+                                  "properties":{"x":{"type":"string"}}})"));
+      if (!first)
+        return first.error();
+      auto roots = ctx.list_roots();
+      if (!roots)
+        return roots.error();
+      return tool_result::text(first->action + " "
+                               + json::serialize(roots->at("roots")));
+    }));
+  def.add(make_tool(
+    "mirrored",
+    [](request_context&, const json::object&) -> caf::expected<tool_result> {
+      return tool_result::text("ok");
+    },
+    execution::immediate,
+    R"({"type":"object","properties":{
+         "region":{"type":"string","x-mcp-header":"Region"}}})"));
+  def.add(make_tool(
+    "sample",
+    [](request_context& ctx, const json::object&) -> caf::expected<tool_result> {
+      auto res = ctx.create_message(json::object{{"maxTokens", 5}});
+      if (!res)
+        return res.error();
+      return tool_result::text("sampled");
+    }));
+  return def;
+}
+
+constexpr std::string_view all_caps
+  = R"("io.modelcontextprotocol/clientCapabilities":{"elicitation":{},"roots":{},"sampling":{}})";
 
 } // namespace
 
@@ -209,6 +264,167 @@ CAF_TEST(a server without prompts refuses prompts as not found) {
   CAF_CHECK_EQUAL(error_code(1), -32601);
   stateless(2, "server/discover");
   CAF_CHECK(!result(2).at("capabilities").as_object().contains("prompts"));
+}
+
+// -- multi-round-trip requests ------------------------------------------------
+
+/// Sends a stateless request declaring every input capability.
+#define ASKING(id, method, params)                                             \
+  request(id, method,                                                          \
+          std::string{"{"} + params                                            \
+            + R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":)"        \
+              R"("2026-07-28",)"                                               \
+            + std::string{all_caps} + "}}")
+
+CAF_TEST(a handler that needs input answers with input required) {
+  out = std::make_shared<recording_channel>();
+  start(asking_server(runs));
+  ASKING(1, "tools/call", R"("name":"ask_name","arguments":{})");
+  auto& first = result(1);
+  CAF_CHECK_EQUAL(first.at("resultType"), "input_required");
+  auto& ask = first.at("inputRequests").at("user_name");
+  CAF_CHECK_EQUAL(ask.at("method"), "elicitation/create");
+  CAF_CHECK_EQUAL(ask.at("params").at("message"), "Your name?");
+  auto state = json::value_to<std::string>(first.at("requestState"));
+  CAF_CHECK(!state.empty());
+  // The state is sealed: no answer and no field name shows through.
+  CAF_CHECK_EQUAL(state.find("user_name"), std::string::npos);
+  CAF_CHECK(!first.as_object().contains("ttlMs"));
+  // The retry brings the answer: the handler runs again and completes.
+  ASKING(2, "tools/call",
+         R"("name":"ask_name","arguments":{},"requestState":")" + state
+           + R"(","inputResponses":{"user_name":{"action":"accept",)"
+             R"("content":{"name":"Alice"}}})");
+  auto& done = result(2);
+  CAF_CHECK_EQUAL(done.at("resultType"), "complete");
+  CAF_CHECK_EQUAL(done.at("content").at(0).at("text"), "Alice");
+  CAF_CHECK_EQUAL(runs->runs, 2);
+}
+
+CAF_TEST(changed or misplaced request states are refused) {
+  out = std::make_shared<recording_channel>();
+  start(asking_server(runs));
+  ASKING(1, "tools/call", R"("name":"ask_name","arguments":{})");
+  auto state = json::value_to<std::string>(result(1).at("requestState"));
+  auto retry = [&](int id, std::string params) {
+    ASKING(id, "tools/call", params);
+    return error_code(id);
+  };
+  CAF_CHECK_EQUAL(retry(2, R"("name":"ask_name","arguments":{},"requestState":")"
+                             + state + R"(-TAMPERED")"),
+                  -32602);
+  auto flipped = state;
+  flipped[flipped.size() / 2] = flipped[flipped.size() / 2] == 'A' ? 'B' : 'A';
+  CAF_CHECK_EQUAL(retry(3, R"("name":"ask_name","arguments":{},"requestState":")"
+                             + flipped + R"(")"),
+                  -32602);
+  // A state minted for other arguments does not fit this call.
+  CAF_CHECK_EQUAL(retry(4, R"("name":"ask_name","arguments":{"x":1},)"
+                           R"("requestState":")" + state + R"(")"),
+                  -32602);
+  CAF_CHECK(error_message(4).find("another request") != std::string::npos);
+  // Answers that are not what was asked are invalid params too.
+  CAF_CHECK_EQUAL(retry(5, R"("name":"ask_name","arguments":{},)"
+                           R"("inputResponses":{"user_name":12345})"),
+                  -32602);
+  // A missing answer asks again; unknown ones are ignored.
+  ASKING(6, "tools/call",
+         R"("name":"ask_name","arguments":{},"inputResponses":{"other":{}})");
+  CAF_CHECK_EQUAL(result(6).at("resultType"), "input_required");
+}
+
+CAF_TEST(answers of earlier rounds travel in the request state) {
+  out = std::make_shared<recording_channel>();
+  start(asking_server(runs));
+  ASKING(1, "tools/call", R"("name":"two_rounds")");
+  auto& r1 = result(1);
+  auto key1 = std::string{r1.at("inputRequests").as_object().begin()->key()};
+  CAF_CHECK_EQUAL(key1, "elicitation-1");
+  auto s1 = json::value_to<std::string>(r1.at("requestState"));
+  ASKING(2, "tools/call",
+         R"("name":"two_rounds","requestState":")" + s1
+           + R"(","inputResponses":{"elicitation-1":{"action":"decline"}})");
+  auto& r2 = result(2);
+  CAF_CHECK_EQUAL(r2.at("resultType"), "input_required");
+  CAF_CHECK_EQUAL(r2.at("inputRequests").at("roots-2").at("method"),
+                  "roots/list");
+  auto s2 = json::value_to<std::string>(r2.at("requestState"));
+  CAF_CHECK_NOT_EQUAL(s1, s2);
+  // The last round answers only its own key.
+  ASKING(3, "tools/call",
+         R"("name":"two_rounds","requestState":")" + s2
+           + R"(","inputResponses":{"roots-2":{"roots":[{"uri":"file:///r"}]}})");
+  CAF_CHECK_EQUAL(result(3).at("content").at(0).at("text"),
+                  R"(decline [{"uri":"file:///r"}])");
+}
+
+CAF_TEST(input the client did not declare is a missing capability) {
+  out = std::make_shared<recording_channel>();
+  start(asking_server(runs));
+  stateless(1, "tools/call", R"("name":"sample")");
+  CAF_CHECK_EQUAL(error_code(1), -32021);
+  CAF_CHECK_EQUAL(answer(1).at("error").at("data"),
+                  json::parse(R"({"requiredCapabilities":{"sampling":{}}})"));
+  stateless(2, "tools/call", R"("name":"ask_name")");
+  CAF_CHECK_EQUAL(error_code(2), -32021);
+  // Methods that may not ask for input do not (a completion cannot).
+  ASKING(3, "tools/list", std::string{R"("cursor":null)"});
+  CAF_CHECK(!result(3).as_object().contains("inputRequests"));
+}
+
+CAF_TEST(the same handler asks the client directly under sessions) {
+  out = std::make_shared<recording_channel>();
+  start(asking_server(runs));
+  initialize("2025-11-25", nullptr,
+             R"({"elicitation":{},"roots":{},"sampling":{}})");
+  // Under sessions the call waits for the client, which a pooled handler
+  // may not do; under 2026-07-28 the same handler asked without waiting.
+  request(1, "tools/call", R"({"name":"ask_name"})");
+  CAF_CHECK_EQUAL(error_code(1), -32603);
+  CAF_CHECK(error_message(1).find("execution::dedicated") != std::string::npos);
+  CAF_CHECK(notifications("elicitation/create").empty());
+}
+
+// -- mirrored headers ---------------------------------------------------------
+
+CAF_TEST(mirrored headers over http must agree with the arguments) {
+  out = std::make_shared<recording_channel>();
+  start(asking_server(runs));
+  auto call = [&](int id, std::string region,
+                  std::vector<std::pair<std::string, std::string>> sent) {
+    auto text = R"({"jsonrpc":"2.0","id":)" + std::to_string(id)
+                + R"(,"method":"tools/call","params":{"name":"mirrored",)"
+                  R"("arguments":{"region":")" + region
+                + R"("},"_meta":{"io.modelcontextprotocol/protocolVersion":)"
+                  R"("2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}})";
+    self->send(session, inbound_atom::value, json::parse(text),
+               mcp::detail::mirrored_headers{std::move(sent)});
+    consume_messages();
+  };
+  call(1, "eu", {{"region", "eu"}});
+  CAF_CHECK_EQUAL(result(1).at("content").at(0).at("text"), "ok");
+  call(2, "eu", {{"region", "us"}});
+  CAF_CHECK_EQUAL(error_code(2), -32020);
+  call(3, "eu", {});
+  CAF_CHECK_EQUAL(error_code(3), -32020);
+  // Without headers (stdio) nothing is checked.
+  stateless(4, "tools/call", R"("name":"mirrored","arguments":{"region":"x"})");
+  CAF_CHECK_EQUAL(result(4).at("content").at(0).at("text"), "ok");
+}
+
+CAF_TEST(a tool whose annotations are invalid is refused) {
+  mcp::server_definition def{"bad", "1"};
+  def.add(make_tool(
+    "bad",
+    [](request_context&, const json::object&) -> caf::expected<tool_result> {
+      return tool_result::text("never");
+    },
+    execution::immediate,
+    R"({"type":"object","properties":{
+         "n":{"type":"number","x-mcp-header":"N"}}})"));
+  auto res = mcp::spawn_server(sys, std::move(def));
+  CAF_REQUIRE(!res);
+  CAF_CHECK(mcp::describe(res.error()).find("x-mcp-header") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -164,10 +164,23 @@ void handle(const http::request<http::string_body>& req,
     fuzz::violated("a media type longer than its header", type);
   auto method = req.method_string();
   auto target = req.target();
+  auto prefixed = [&](std::string_view prefix) {
+    std::vector<std::pair<std::string_view, std::string_view>> res;
+    for (auto& f : req) {
+      auto name = f.name_string();
+      if (name.size() >= prefix.size()
+          && beast::iequals(name.substr(0, prefix.size()),
+                            beast::string_view{prefix.data(), prefix.size()}))
+        res.emplace_back(std::string_view{name.data(), name.size()},
+                         std::string_view{f.value().data(), f.value().size()});
+    }
+    return res;
+  };
   detail::http_route_request view{{method.data(), method.size()},
                                   {target.data(), target.size()},
                                   req.body(),
-                                  field};
+                                  field,
+                                  prefixed};
   auto route = detail::route_http(
     paths, view, [](std::string_view id) -> std::optional<std::string> {
       auto i = open_sessions.find(id);
