@@ -51,5 +51,7 @@ inline constexpr std::string_view roots_list_changed
   = "notifications/roots/list_changed";
 inline constexpr std::string_view elicitation_complete
   = "notifications/elicitation/complete";
+inline constexpr std::string_view subscriptions_acknowledged
+  = "notifications/subscriptions/acknowledged";
 
 } // namespace mcp::protocol::methods

@@ -93,6 +93,7 @@ caf::behavior server_session(session_actor* self, caf::actor server,
            uint8_t changed) { on_catalog(self, next, changed); },
     [self](resource_updated_atom, const std::string& uri) {
       auto& st = self->state;
+      notify_listens_updated(self, uri);
       if (st.stage == phase::ready && st.subscriptions.count(uri) > 0)
         notify(self, methods::resources_updated, json::object{{"uri", uri}});
     },

@@ -136,6 +136,7 @@ void on_catalog(session_actor* self, std::shared_ptr<const catalog>& next,
   auto& st = self->state;
   st.snapshot = std::move(next);
   st.stateless_caps.reset();
+  notify_listens(self, changed);
   if (st.stage != phase::ready)
     return;
   auto& caps = st.declared;

@@ -513,8 +513,10 @@ void dispatch(session_actor* self, const batch_ptr& batch,
                                            declared_to(st),
                                            st.settings->instructions));
       return;
-    case method_id::initialize:
     case method_id::subscriptions_listen:
+      on_listen(self, id, in.params);
+      return;
+    case method_id::initialize:
     case method_id::roots_list:
     case method_id::sampling_create_message:
     case method_id::elicitation_create:

@@ -163,12 +163,16 @@ bool on_request_actor_exit(session_actor* self, const caf::actor_addr& who) {
 }
 
 bool in_use(session_state& st, const request_id& id) {
-  return st.running.count(id) > 0 || st.waiting_ids.count(id) > 0;
+  return st.running.count(id) > 0 || st.waiting_ids.count(id) > 0
+         || st.listens.count(id) > 0;
 }
 
 void cancel_request(session_actor* self, const request_id& id,
                     const std::string& reason) {
   auto& st = self->state;
+  // A listen stream ends without a response when its client cancels it.
+  if (st.listens.erase(id) > 0)
+    return;
   if (auto r = st.running.find(id); r != st.running.end()) {
     if (!r->second.state->cancel())
       return;
@@ -196,6 +200,7 @@ void finish(session_actor* self, caf::error reason) {
   if (st.stage == phase::closed)
     return;
   st.stage = phase::closed;
+  end_listens(self);
   end_all_calls(self, make_error(errc::session_closed, "the session ended"));
   // Every request still open gets its one response: an error.
   auto waiting = std::move(st.waiting);

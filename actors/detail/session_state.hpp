@@ -90,6 +90,14 @@ using batch_ptr = std::shared_ptr<batch_state>;
 
 enum class phase { awaiting_initialize, ready, draining, closed };
 
+/// What a `subscriptions/listen` stream carries (as the server honours it).
+struct listen_filter {
+  bool tools = false;
+  bool prompts = false;
+  bool resources = false;
+  std::unordered_set<std::string> uris;
+};
+
 struct session_state {
   caf::actor server;
   std::shared_ptr<const server_settings> settings;
@@ -122,6 +130,8 @@ struct session_state {
   caf::optional<caf::actor_clock::time_point> armed;
   int64_t next_call_id = 1;
   std::unordered_set<std::string> subscriptions;
+  /// Open `subscriptions/listen` streams (2026-07-28), by request id.
+  std::unordered_map<request_id, listen_filter> listens;
   /// Lines logged about bad input in the current second.
   caf::actor_clock::time_point log_window;
   size_t log_lines = 0;
@@ -240,6 +250,15 @@ void on_stateless_request(session_actor* self,
 void dispatch(session_actor* self, const batch_ptr& batch,
               const protocol::incoming_message& in,
               const protocol::method_row& row);
+
+void on_listen(session_actor* self, const request_id& id,
+               const json::value* params);
+
+void notify_listens(session_actor* self, uint8_t changed);
+
+void notify_listens_updated(session_actor* self, const std::string& uri);
+
+void end_listens(session_actor* self);
 
 void on_initialize(session_actor* self, const batch_ptr& batch,
                    const request_id& id, const json::value* params);

@@ -35,11 +35,7 @@ const protocol::server_capabilities& declared_to(session_state& st) {
   if (!st.current_client)
     return st.declared;
   if (!st.stateless_caps) {
-    auto caps = declare_capabilities(st);
-    // Changes reach stateless clients only through subscriptions/listen.
-    caps.tools_list_changed = caps.resources_list_changed
-      = caps.prompts_list_changed = caps.resources_subscribe = false;
-    st.stateless_caps = std::move(caps);
+    st.stateless_caps = declare_capabilities(st);
   }
   return *st.stateless_caps;
 }

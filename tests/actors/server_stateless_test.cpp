@@ -84,9 +84,10 @@ CAF_TEST(server discover answers without initialize) {
   CAF_CHECK(caps.contains("prompts"));
   CAF_CHECK(caps.contains("completions"));
   CAF_CHECK(caps.contains("logging"));
-  // Changes reach stateless clients only through subscriptions/listen.
-  CAF_CHECK(caps.at("tools").as_object().empty());
-  CAF_CHECK(caps.at("resources").as_object().empty());
+  // Changes reach stateless clients through subscriptions/listen.
+  CAF_CHECK_EQUAL(caps.at("tools"), json::parse(R"({"listChanged":true})"));
+  CAF_CHECK_EQUAL(caps.at("resources"),
+                  json::parse(R"({"listChanged":true,"subscribe":true})"));
   CAF_CHECK_EQUAL(res.at("instructions"), "be kind");
   CAF_CHECK_EQUAL(res.at("ttlMs"), 0);
   CAF_CHECK_EQUAL(res.at("cacheScope"), "public");
@@ -425,6 +426,76 @@ CAF_TEST(a tool whose annotations are invalid is refused) {
   auto res = mcp::spawn_server(sys, std::move(def));
   CAF_REQUIRE(!res);
   CAF_CHECK(mcp::describe(res.error()).find("x-mcp-header") != std::string::npos);
+}
+
+// -- subscriptions/listen -----------------------------------------------------
+
+CAF_TEST(a listen stream is acknowledged then carries what it asked for) {
+  stateless(1, "subscriptions/listen",
+            R"("notifications":{"toolsListChanged":true,
+                "resourceSubscriptions":["test://a"],"unknownKind":true})");
+  auto acks = notifications("notifications/subscriptions/acknowledged");
+  CAF_REQUIRE_EQUAL(acks.size(), 1u);
+  auto& params = acks[0].at("params");
+  CAF_CHECK_EQUAL(params.at("_meta").at("io.modelcontextprotocol/subscriptionId"),
+                  1);
+  CAF_CHECK_EQUAL(params.at("notifications"),
+                  json::parse(R"({"toolsListChanged":true,
+                                  "resourceSubscriptions":["test://a"]})"));
+  // The stream stays open: no response yet, and its id is in use.
+  CAF_CHECK(answers(1).empty());
+  stateless(1, "tools/list");
+  CAF_CHECK_EQUAL(error_code(1), -32600);
+  // A change of the tools reaches it, tagged; prompts were not asked for.
+  mcp::add_tool(server, make_tool("late",
+                                  [](request_context&, const json::object&)
+                                    -> caf::expected<tool_result> {
+                                    return tool_result::text("late");
+                                  }));
+  mcp::prompt pr;
+  pr.name = "late_prompt";
+  pr.handler = [](request_context&, const mcp::prompt_arguments&)
+    -> caf::expected<mcp::prompt_result> { return mcp::prompt_result{}; };
+  mcp::add_prompt(server, std::move(pr));
+  mcp::notify_resource_updated(server, "test://a");
+  mcp::notify_resource_updated(server, "test://other");
+  consume_messages();
+  auto changed = notifications("notifications/tools/list_changed");
+  CAF_REQUIRE_EQUAL(changed.size(), 1u);
+  CAF_CHECK_EQUAL(changed[0].at("params").at("_meta").at(
+                    "io.modelcontextprotocol/subscriptionId"),
+                  1);
+  CAF_CHECK(notifications("notifications/prompts/list_changed").empty());
+  auto updated = notifications("notifications/resources/updated");
+  CAF_REQUIRE_EQUAL(updated.size(), 1u);
+  CAF_CHECK_EQUAL(updated[0].at("params").at("uri"), "test://a");
+  // Cancelling ends it without a response; nothing more arrives.
+  deliver(R"({"jsonrpc":"2.0","method":"notifications/cancelled",
+              "params":{"requestId":1}})");
+  mcp::notify_resource_updated(server, "test://a");
+  consume_messages();
+  CAF_CHECK_EQUAL(notifications("notifications/resources/updated").size(), 1u);
+  CAF_CHECK(answers(1).size() == 1u); // the refused tools/list only
+}
+
+CAF_TEST(a listen stream ends with a response when the session does) {
+  stateless(7, "subscriptions/listen", R"("notifications":{})");
+  CAF_CHECK_EQUAL(notifications("notifications/subscriptions/acknowledged")
+                    .at(0)
+                    .at("params")
+                    .at("notifications"),
+                  json::value(json::object{}));
+  self->send_exit(session, caf::exit_reason::user_shutdown);
+  consume_messages();
+  auto& res = result(7);
+  CAF_CHECK_EQUAL(res.at("resultType"), "complete");
+  CAF_CHECK_EQUAL(res.at("_meta").at("io.modelcontextprotocol/subscriptionId"),
+                  7);
+}
+
+CAF_TEST(listen needs a notifications object) {
+  stateless(1, "subscriptions/listen");
+  CAF_CHECK_EQUAL(error_code(1), -32602);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

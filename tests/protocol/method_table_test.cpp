@@ -96,6 +96,7 @@ CAF_TEST(the table names the same methods as the name constants) {
     {method_id::prompts_list_changed, m::prompts_list_changed},
     {method_id::roots_list_changed, m::roots_list_changed},
     {method_id::elicitation_complete, m::elicitation_complete},
+    {method_id::subscriptions_acknowledged, m::subscriptions_acknowledged},
   };
   for (auto& [id, name] : named)
     CAF_CHECK_EQUAL(row_of(id).name, name);
