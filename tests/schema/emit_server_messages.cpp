@@ -97,6 +97,15 @@ mcp::tool tool_of(std::string name, json::object input, mcp::tool_handler fn) {
 }
 
 /// The server under test: a bit of everything.
+/// The params of a sampling request that says hi.
+json::object say_hi() {
+  json::object params;
+  params["messages"] = json::array{json::object{
+    {"role", "user"}, {"content", protocol::text_content("hi")}}};
+  params["maxTokens"] = 10;
+  return params;
+}
+
 mcp::server_definition make_server() {
   mcp::server_definition def{"caf-mcp-schema-test", "0.1.0"};
   def.info.title = "caf-mcp schema test";
@@ -149,13 +158,17 @@ mcp::server_definition make_server() {
                     return tool_result::error("it failed");
                   }));
   def.add(tool_of(
+    "sample", schema_of(R"({"type":"object"})"),
+    [](request_context& ctx, const json::object&) -> caf::expected<tool_result> {
+      auto res = ctx.create_message(say_hi());
+      if (!res)
+        return std::move(res.error());
+      return tool_result::text("sampled");
+    }));
+  def.add(tool_of(
     "ask", schema_of(R"({"type":"object"})"),
     [](request_context& ctx, const json::object&) -> caf::expected<tool_result> {
-      json::object params;
-      params["messages"] = json::array{json::object{
-        {"role", "user"}, {"content", protocol::text_content("hi")}}};
-      params["maxTokens"] = 10;
-      if (!ctx.create_message(std::move(params)))
+      if (!ctx.create_message(say_hi()))
         return tool_result::error("sampling failed");
       if (!ctx.list_roots())
         return tool_result::error("roots failed");
@@ -171,7 +184,7 @@ mcp::server_definition make_server() {
         if (!ctx.elicit("Who are you?", form.required({"name"}).to_json()))
           return tool_result::error("elicitation failed");
       }
-      if (!ctx.ping_client())
+      if (ctx.revision().has_sessions() && !ctx.ping_client())
         return tool_result::error("ping failed");
       return tool_result::text("asked");
     }));
@@ -237,10 +250,121 @@ public:
   }
 
   int run() {
+    if (auto rev = protocol::revision::parse(version_); rev && !rev->has_sessions())
+      return run_stateless();
+    return run_sessions();
+  }
+
+  /// Plays a 2026-07-28 client: every request carries its _meta.
+  int run_stateless() {
+    if (!start())
+      return 1;
+    auto meta = [this](json::object params = {}, json::object extra = {},
+                       std::string_view caps = R"({"sampling":{},"roots":{},
+                                                  "elicitation":{}})") {
+      json::object m;
+      m.emplace("io.modelcontextprotocol/protocolVersion", version_);
+      m.emplace("io.modelcontextprotocol/clientCapabilities", json::parse(caps));
+      m.emplace("io.modelcontextprotocol/clientInfo",
+                json::object{{"name", "player"}, {"version", "1"}});
+      for (auto& kvp : extra)
+        m.emplace(kvp.key(), kvp.value());
+      params["_meta"] = std::move(m);
+      return json::value(std::move(params));
+    };
+    call("server/discover", meta(), "DiscoverResult");
+    auto page = call("tools/list", meta(), "ListToolsResult");
+    call("tools/list", meta(json::object{{"cursor", page.at("nextCursor")}}),
+         "ListToolsResult");
+    call("tools/call",
+         meta(json::object{{"name", "content"}},
+              json::object{{"progressToken", "tok-1"},
+                           {"io.modelcontextprotocol/logLevel", "debug"}}),
+         "CallToolResult");
+    call("tools/call",
+         meta(json::object{{"name", "structured"},
+                           {"arguments", json::object{{"n", 7}}}}),
+         "CallToolResult");
+    call("tools/call", meta(json::object{{"name", "failing"}}),
+         "CallToolResult");
+    // Multi-round: answer every input request until the call completes.
+    json::object args{{"name", "ask"}};
+    for (int round = 0;; ++round) {
+      auto res = call("tools/call", meta(args), "", true);
+      if (res.at("resultType") != "input_required")
+        break;
+      if (round == 5) {
+        std::fprintf(stderr, "emit_server_messages: ask never completes\n");
+        return 1;
+      }
+      json::object answers;
+      for (auto& kvp : res.at("inputRequests").as_object())
+        answers.emplace(kvp.key(), answer_to(kvp.value().at("method").as_string()));
+      args["inputResponses"] = std::move(answers);
+      args["requestState"] = res.at("requestState");
+    }
+    call("resources/list", meta(), "ListResourcesResult");
+    call("resources/templates/list", meta(), "ListResourceTemplatesResult");
+    call("resources/read", meta(json::object{{"uri", "test://a"}}),
+         "ReadResourceResult");
+    call("resources/read", meta(json::object{{"uri", "test://t/5"}}),
+         "ReadResourceResult");
+    call("prompts/list", meta(), "ListPromptsResult");
+    call("prompts/get",
+         meta(json::object{{"name", "greet"},
+                           {"arguments", json::object{{"name", "Ada"}}}}),
+         "GetPromptResult");
+    call("completion/complete",
+         meta(json::object{{"ref", json::object{{"type", "ref/prompt"},
+                                                {"name", "greet"}}},
+                           {"argument", json::object{{"name", "name"},
+                                                     {"value", "A"}}}}),
+         "CompleteResult");
+    // A listen stream: acknowledged, then the changes it asked for.
+    auto listen = next_id_++;
+    feed(protocol::make_request(
+      listen, "subscriptions/listen",
+      meta(json::object{{"notifications",
+                         json::parse(R"({"toolsListChanged":true,
+                           "promptsListChanged":true,
+                           "resourcesListChanged":true,
+                           "resourceSubscriptions":["test://a"]})")}})));
+    expect_notification();
+    mcp::notify_resource_updated(server_, "test://a");
+    expect_notification();
+    mcp::remove_tool(server_, "failing");
+    expect_notification();
+    mcp::remove_resource(server_, "test://a");
+    expect_notification();
+    mcp::remove_prompt(server_, "greet");
+    expect_notification();
+    // Errors, each of its own type.
+    call("no/such/method", meta(), "MethodNotFoundError");
+    call("ping", meta(), "MethodNotFoundError");
+    call("tools/call", meta(json::object{{"name", "nope"}}), "InvalidParamsError");
+    call("resources/read", meta(json::object{{"uri", "test://gone"}}),
+         "InvalidParamsError");
+    call("tools/list", meta(json::object{{"cursor", "bogus"}}),
+         "InvalidParamsError");
+    call("tools/call", meta(json::object{{"name", "sample"}}, {}, "{}"),
+         "MissingRequiredClientCapabilityError");
+    feed(protocol::make_request(
+      next_id_++, "server/discover",
+      json::parse(R"({"_meta":{"io.modelcontextprotocol/protocolVersion":
+        "1999-01-01","io.modelcontextprotocol/clientCapabilities":{}}})")));
+    label(channel_->next(), "UnsupportedProtocolVersionError");
+    // The session's end ends the listen stream with its result.
+    caf::anon_send_exit(session_, caf::exit_reason::user_shutdown);
+    label(channel_->next(), "SubscriptionsListenResult");
+    caf::anon_send_exit(server_, caf::exit_reason::user_shutdown);
+    return 0;
+  }
+
+  bool start() {
     auto server = mcp::spawn_server(sys_, make_server());
     if (!server) {
       std::fprintf(stderr, "cannot start the server\n");
-      return 1;
+      return false;
     }
     server_ = *server;
     caf::scoped_actor self{sys_};
@@ -249,6 +373,12 @@ public:
                 std::shared_ptr<mcp::transports::channel>{channel_})
       .receive([&](caf::actor& x) { session_ = x; },
                [&](caf::error&) { std::exit(1); });
+    return true;
+  }
+
+  int run_sessions() {
+    if (!start())
+      return 1;
     auto at_least = [this](std::string_view v) { return version_ >= v; };
     call("initialize",
          json::object{{"protocolVersion", version_},
@@ -366,6 +496,8 @@ private:
       {"roots/list", "ListRootsRequest"},
       {"elicitation/create", "ElicitRequest"},
       {"ping", "PingRequest"},
+      {"notifications/subscriptions/acknowledged",
+       "SubscriptionsAcknowledgedNotification"},
     };
     auto method = std::string{msg.at("method").as_string()};
     auto i = types.find(method);
@@ -388,10 +520,21 @@ private:
     emit(type, msg);
   }
 
+  /// What the player answers to input request `method`.
+  static json::value answer_to(std::string_view method) {
+    if (method == "sampling/createMessage")
+      return json::parse(R"({"role":"assistant","model":"m",
+        "content":{"type":"text","text":"hi"}})");
+    if (method == "roots/list")
+      return json::parse(R"({"roots":[{"uri":"file:///tmp"}]})");
+    return json::parse(R"({"action":"accept","content":{"name":"Ada"}})");
+  }
+
   /// Sends a request and prints everything up to its response; returns the
-  /// response's result (or null).
+  /// response's result (or null). With `by_result_type`, a result prints as
+  /// InputRequiredResult or CallToolResult by its resultType.
   json::value call(std::string_view method, json::value params,
-                   std::string_view result_type) {
+                   std::string_view result_type, bool by_result_type = false) {
     auto id = next_id_++;
     feed(protocol::make_request(id, method, std::move(params)));
     for (;;) {
@@ -402,6 +545,11 @@ private:
         continue;
       }
       if (obj.contains("error")) {
+        if (result_type != error_type() && !result_type.empty()
+            && result_type.substr(result_type.size() - 5) == "Error") {
+          emit(result_type, msg);
+          return nullptr;
+        }
         if (result_type != error_type()) {
           std::cerr << "emit_server_messages: " << method << " failed: "
                     << json::serialize(msg) << '\n';
@@ -412,7 +560,20 @@ private:
       }
       // A result: print it as its type; validate.py checks the envelope and
       // the `result` member.
-      emit(result_type, msg);
+      if (result_type.size() > 5
+          && result_type.substr(result_type.size() - 5) == "Error") {
+        std::cerr << "emit_server_messages: " << method
+                  << " answered instead of failing: " << json::serialize(msg)
+                  << '\n';
+        std::exit(1);
+      }
+      if (by_result_type)
+        emit(obj.at("result").at("resultType") == "input_required"
+               ? "InputRequiredResult"
+               : "CallToolResult",
+             msg);
+      else
+        emit(result_type, msg);
       return obj.at("result");
     }
   }

@@ -85,6 +85,34 @@ REQUIRED_SERVER_TYPES = [
 ]
 
 
+# The server side of the stateless revision (2026-07-28): no initialize, no
+# requests to the client; discover, input-required rounds and listen streams.
+REQUIRED_STATELESS_SERVER_TYPES = [
+    "DiscoverResult",
+    "ListToolsResult",
+    "CallToolResult",
+    "InputRequiredResult",
+    "ListResourcesResult",
+    "ListResourceTemplatesResult",
+    "ReadResourceResult",
+    "ListPromptsResult",
+    "GetPromptResult",
+    "CompleteResult",
+    "ProgressNotification",
+    "LoggingMessageNotification",
+    "SubscriptionsAcknowledgedNotification",
+    "ResourceUpdatedNotification",
+    "ToolListChangedNotification",
+    "ResourceListChangedNotification",
+    "PromptListChangedNotification",
+    "SubscriptionsListenResult",
+    "MethodNotFoundError",
+    "InvalidParamsError",
+    "MissingRequiredClientCapabilityError",
+    "UnsupportedProtocolVersionError",
+]
+
+
 class Schema:
     """One schema document and validators for its definitions."""
 
@@ -221,7 +249,9 @@ def mutated(entries, type_name, fn, pred=lambda m: True):
     if msg is None:
         return None
     fn(msg)
-    return msg.get("result", msg) if type_name.endswith("Result") else msg
+    if type_name.endswith("Result"):
+        return msg.get("result", msg)
+    return msg
 
 
 def negative_controls(entries, error_type):
@@ -333,10 +363,40 @@ SERVER_NEGATIVE_CONTROLS = [
 ]
 
 
-def server_negative_controls(entries, error_type):
+# The same for the stateless revision.
+STATELESS_SERVER_NEGATIVE_CONTROLS = [
+    ("discover result without supportedVersions", "DiscoverResult",
+     lambda m: m["result"].pop("supportedVersions")),
+    ("tools/list result without ttlMs", "ListToolsResult",
+     lambda m: m["result"].pop("ttlMs")),
+    ("resources/read result with cacheScope 'shared'", "ReadResourceResult",
+     lambda m: m["result"].update(cacheScope="shared")),
+    ("tools/call result with a content block of unknown type",
+     "CallToolResult",
+     lambda m: m["result"]["content"][0].update(type="video")),
+    ("input-required result whose request is a ping", "InputRequiredResult",
+     lambda m: next(iter(m["result"]["inputRequests"].values())).update(
+         method="ping")),
+    ("acknowledgement with a filter flag that is a string",
+     "SubscriptionsAcknowledgedNotification",
+     lambda m: m["params"]["notifications"].update(toolsListChanged="yes")),
+    ("unsupported-version error without data.supported",
+     "UnsupportedProtocolVersionError",
+     lambda m: m["error"]["data"].pop("supported")),
+    ("missing-capability error with a list of capabilities",
+     "MissingRequiredClientCapabilityError",
+     lambda m: m["error"]["data"].update(requiredCapabilities=["sampling"])),
+    ("log message with level 'verbose'", "LoggingMessageNotification",
+     lambda m: m["params"].update(level="verbose")),
+]
+
+
+def server_negative_controls(entries, error_type, stateless=False):
     """Yields (description, type, instance-or-None) that must be rejected."""
     del error_type  # the same signature as negative_controls
-    for description, type_name, change in SERVER_NEGATIVE_CONTROLS:
+    controls = (STATELESS_SERVER_NEGATIVE_CONTROLS if stateless
+                else SERVER_NEGATIVE_CONTROLS)
+    for description, type_name, change in controls:
         yield description, type_name, mutated(entries, type_name, change)
 
 
@@ -384,7 +444,11 @@ def main():
 
     # Coverage: the emitter must not silently drop a message kind.
     emitted = {e["type"] for e in entries}
-    if side == "server":
+    # A revision without initialize is stateless (2026-07-28 on).
+    stateless = not schema.has("InitializeResult")
+    if side == "server" and stateless:
+        required = list(REQUIRED_STATELESS_SERVER_TYPES)
+    elif side == "server":
         required = list(REQUIRED_SERVER_TYPES) + [error_type]
         if schema.has("ElicitRequest"):
             required.append("ElicitRequest")
@@ -415,10 +479,19 @@ def main():
             checks = [(result_type, message), ("JSONRPCMessage", message)]
             payload = message.get("result") if isinstance(message, dict) else None
             checks += [(type_name, payload), ("ServerResult", payload)]
+        elif (stateless and type_name.endswith("Error")
+              and "error" not in schema.defs.get(type_name, {}).get(
+                  "properties", {})):
+            # Some error definitions describe the error object only, the
+            # MCP ones the whole response.
+            checks = [(type_name, message.get("error")),
+                      (error_type, message), ("JSONRPCMessage", message)]
         else:
             checks = [(type_name, message)]
-            for extra in (envelope_of(type_name), "JSONRPCMessage",
-                          union_of(type_name, side)):
+            union = union_of(type_name, side)
+            if stateless and type_name.endswith("Error"):
+                union = error_type
+            for extra in (envelope_of(type_name), "JSONRPCMessage", union):
                 if extra is not None and extra not in [c[0] for c in checks]:
                     checks.append((extra, message))
         ok = True
@@ -449,9 +522,11 @@ def main():
             valid += 1
 
     rejected = 0
-    controls = (server_negative_controls if side == "server"
-                else negative_controls)
-    for what, type_name, instance in controls(entries, error_type):
+    if side == "server":
+        controls = server_negative_controls(entries, error_type, stateless)
+    else:
+        controls = negative_controls(entries, error_type)
+    for what, type_name, instance in controls:
         if instance is None:
             failures.append(f"negative control '{what}': no message to mutate")
             continue
