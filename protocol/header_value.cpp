@@ -1,6 +1,7 @@
 #include "protocol/header_value.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 #include <boost/json/value.hpp>
@@ -189,9 +190,10 @@ std::optional<std::string> text_of(const json::value& x) {
     return std::to_string(x.get_int64());
   if (x.is_uint64())
     return std::to_string(x.get_uint64());
-  if (x.is_double() && x.get_double() == static_cast<double>(
-                         static_cast<int64_t>(x.get_double())))
-    return std::to_string(static_cast<int64_t>(x.get_double()));
+  // Integers only (the spec's range, within +-(2^53 - 1)).
+  if (auto d = x.if_double();
+      d && std::fabs(*d) <= 9007199254740991.0 && std::floor(*d) == *d)
+    return std::to_string(static_cast<int64_t>(*d));
   return std::nullopt;
 }
 

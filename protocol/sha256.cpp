@@ -68,6 +68,8 @@ void sha256::compress(const uint8_t* p) noexcept {
 }
 
 void sha256::update(std::string_view bytes) noexcept {
+  if (bytes.empty())
+    return;
   auto p = reinterpret_cast<const uint8_t*>(bytes.data());
   auto n = bytes.size();
   length_ += n;
@@ -84,7 +86,8 @@ void sha256::update(std::string_view bytes) noexcept {
   }
   for (; n >= 64; p += 64, n -= 64)
     compress(p);
-  std::memcpy(block_.data(), p, n);
+  if (n > 0)
+    std::memcpy(block_.data(), p, n);
   used_ = n;
 }
 

@@ -22,6 +22,8 @@
 
 #include "actors/detail/http_route.hpp"
 #include "protocol/jsonrpc.hpp"
+#include "protocol/revision.hpp"
+#include "protocol/stateless.hpp"
 #include "protocol/methods.hpp"
 #include "protocol/version.hpp"
 #include "transports/http_gate.hpp"
@@ -46,6 +48,12 @@ const std::map<std::string, std::string, std::less<>> open_sessions{
 const detail::http_paths paths{"/mcp", "/sse", "/messages"};
 
 void check_refusal(const detail::http_route& r) {
+  // A stateless notification is accepted without a body.
+  if (r.status == 202) {
+    if (!r.body.empty())
+      fuzz::violated("a 202 with a body", r.body);
+    return;
+  }
   static constexpr unsigned statuses[] = {400, 404, 405, 406, 415};
   if (std::find(std::begin(statuses), std::end(statuses), r.status)
       == std::end(statuses))
@@ -60,7 +68,11 @@ void check_refusal(const detail::http_route& r) {
   fuzz::check_json_text(r.body);
   auto body = boost::json::parse(r.body);
   auto* obj = body.if_object();
-  if (obj == nullptr || obj->contains("id") || !obj->contains("error")
+  // Stateless refusals name the request they refuse (a valid id).
+  if (obj != nullptr && obj->contains("id")
+      && !protocol::request_id::from_json(obj->at("id")))
+    fuzz::violated("an HTTP error body with an id no request has", r.body);
+  if (obj == nullptr || !obj->contains("error")
       || !obj->at("error").is_object()
       || !obj->at("error").as_object().contains("code")
       || !obj->at("error").at("code").is_int64())
@@ -83,13 +95,36 @@ std::vector<protocol::request_id> requests_in(const boost::json::value& msg) {
   return res;
 }
 
+/// A stateless request goes on only with its headers agreeing with its
+/// body: one request, a revision without sessions in header and _meta alike,
+/// the method in Mcp-Method.
+template <class Field>
+void check_stateless(const detail::http_route& r, std::string_view method,
+                     const Field& field) {
+  auto in = protocol::classify(r.message);
+  if (method != "POST" || in.kind != protocol::message_kind::request
+      || r.ids.size() != 1 || r.ids[0] != *in.id)
+    fuzz::violated("a stateless delivery of something but one request",
+                   boost::json::serialize(r.message));
+  auto header = field("MCP-Protocol-Version");
+  auto rev = protocol::revision::parse(header);
+  auto meta = protocol::request_protocol_version(in.params);
+  if (!rev || rev->has_sessions() || !meta || *meta != header)
+    fuzz::violated("a stateless delivery whose revision headers disagree",
+                   header);
+  if (field("Mcp-Method") != in.method)
+    fuzz::violated("a stateless delivery whose Mcp-Method disagrees",
+                   in.method);
+}
+
 void check_route(const detail::http_route& r, std::string_view method,
                  std::string_view session_header) {
   using detail::http_action;
   auto session = open_sessions.find(r.session_id);
   auto needs_session = r.action != http_action::respond
                        && r.action != http_action::open_session
-                       && r.action != http_action::open_legacy_stream;
+                       && r.action != http_action::open_legacy_stream
+                       && r.action != http_action::deliver_stateless;
   if (needs_session && session == open_sessions.end())
     fuzz::violated("a route to a session that is not open", r.session_id);
   auto delivers = r.action == http_action::open_session
@@ -189,6 +224,8 @@ void handle(const http::request<http::string_body>& req,
       return i->second;
     });
   check_route(route, view.method, field("Mcp-Session-Id"));
+  if (route.action == detail::http_action::deliver_stateless)
+    check_stateless(route, view.method, field);
 }
 
 } // namespace
