@@ -35,10 +35,13 @@ enum class error_code : int64_t {
 /// Returns the name of a known error code, or "unknown error".
 const char* describe(error_code code) noexcept;
 
-/// A failure of the protocol layer: what went wrong, as text.
+/// A failure of the protocol layer: what went wrong, as text, and the
+/// JSON-RPC code that says it to a peer.
 struct protocol_error {
   /// A description fit for a log line or an exception.
   std::string what;
+  /// The code of the failure (invalid params unless said otherwise).
+  error_code code = error_code::invalid_params;
 };
 
 } // namespace mcp::protocol

@@ -185,7 +185,8 @@ parse_initialize_result(const boost::json::value& result) {
       what += r.name();
     }
     what += ")";
-    return protocol_error{std::move(what)};
+    return protocol_error{std::move(what),
+                          error_code::unsupported_protocol_version};
   }
   auto caps = obj->if_contains("capabilities");
   if (caps == nullptr || !caps->is_object())

@@ -433,8 +433,8 @@ void client_state::on_handshake_result(const json::value& result) {
   handshake_id = -1;
   auto parsed = protocol::parse_initialize_result(result);
   if (!parsed) {
-    auto code = parsed.error().what.find("unsupported protocol version")
-                    != std::string::npos
+    auto code = parsed.error().code
+                    == protocol::error_code::unsupported_protocol_version
                   ? errc::unsupported_protocol_version
                   : errc::handshake_failed;
     handshake_failed(make_error(code, parsed.error().what));

@@ -25,6 +25,7 @@ CAF_TEST(every session revision is accepted and others are refused) {
     R"({"protocolVersion":"1999-01-01","capabilities":{},
         "serverInfo":{"name":"s","version":"1"}})"));
   CAF_REQUIRE(!refused.has_value());
+  CAF_CHECK(refused.error().code == error_code::unsupported_protocol_version);
   CAF_CHECK(refused.error().what.find("1999-01-01") != std::string::npos);
   CAF_CHECK(refused.error().what.find("2025-11-25") != std::string::npos);
   // 2026-07-28 has no initialize: a server that picks it there is wrong.
