@@ -126,8 +126,8 @@ CAF_TEST(errors get the status of their code) {
   auto list = exchange(http::verb::post, "/mcp", stateless_headers("tools/list"),
                        stateless_body(6, "tools/list"));
   CAF_CHECK_EQUAL(list.status, 200u);
-  CAF_CHECK_EQUAL(json::parse(list.body).at("result").at("cacheScope"),
-                  "public");
+  auto listed = json::parse(list.body);
+  CAF_CHECK_EQUAL(listed.at("result").at("cacheScope"), "public");
 }
 
 CAF_TEST(clients with the same request ids run at once) {
@@ -150,8 +150,10 @@ CAF_TEST(clients with the same request ids run at once) {
   auto first = slow.get();
   CAF_CHECK_EQUAL(first.status, 200u);
   CAF_CHECK_EQUAL(fast.status, 200u);
-  CAF_CHECK_EQUAL(json::parse(fast.body).at("id"), 1);
-  CAF_CHECK_EQUAL(json::parse(first.body).at("id"), 1);
+  auto fast_msg = json::parse(fast.body);
+  auto first_msg = json::parse(first.body);
+  CAF_CHECK_EQUAL(fast_msg.at("id"), 1);
+  CAF_CHECK_EQUAL(first_msg.at("id"), 1);
 }
 
 CAF_TEST(closing the response stream cancels the request) {
