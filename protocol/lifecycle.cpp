@@ -78,13 +78,14 @@ boost::json::object server_capabilities::to_json(std::string_view version) const
 
 boost::json::object client_capabilities::to_json(std::string_view version) const {
   boost::json::object res;
+  auto rev = revision::nearest(version);
   if (roots) {
     boost::json::object r;
-    if (roots_list_changed)
+    // 2026-07-28 has no notifications/roots/list_changed.
+    if (roots_list_changed && rev.has_sessions())
       r.emplace("listChanged", true);
     res.emplace("roots", std::move(r));
   }
-  auto rev = revision::nearest(version);
   auto modes = rev.has_elicitation_modes();
   if (sampling) {
     boost::json::object s;

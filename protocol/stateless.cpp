@@ -86,6 +86,54 @@ boost::json::object unsupported_version_data(std::string_view requested) {
   return res;
 }
 
+boost::json::object make_request_meta(revision rev,
+                                      const client_capabilities& caps,
+                                      const implementation_info& client,
+                                      std::optional<log_level> level) {
+  boost::json::object res;
+  res.emplace(meta_keys::protocol_version, rev.name());
+  res.emplace(meta_keys::client_capabilities, caps.to_json(rev.name()));
+  if (!client.name.empty())
+    res.emplace(meta_keys::client_info, client.to_json(rev.name()));
+  if (level)
+    res.emplace(meta_keys::log_level, to_string(*level));
+  return res;
+}
+
+boost::system::result<discover_result, protocol_error>
+parse_discover_result(const boost::json::value& result) {
+  auto obj = result.if_object();
+  if (obj == nullptr)
+    return protocol_error{"server/discover result is not an object"};
+  auto versions = obj->if_contains("supportedVersions");
+  if (versions == nullptr || !versions->is_array())
+    return protocol_error{"server/discover result lacks a supportedVersions "
+                          "array"};
+  auto caps = obj->if_contains("capabilities");
+  if (caps == nullptr || !caps->is_object())
+    return protocol_error{"server/discover result lacks a capabilities "
+                          "object"};
+  discover_result res;
+  for (auto& v : versions->get_array()) {
+    if (!v.is_string())
+      return protocol_error{"server/discover supportedVersions holds a "
+                            "non-string"};
+    res.supported.emplace_back(v.get_string());
+    if (auto r = revision::parse(v.get_string());
+        r && !r->has_sessions() && (!res.stateless || *r > *res.stateless))
+      res.stateless = *r;
+  }
+  res.capabilities = server_capabilities::from_json(*caps);
+  if (auto meta = obj->if_contains("_meta"); meta && meta->is_object())
+    if (auto info = meta->get_object().if_contains(meta_keys::server_info))
+      res.server_info = *info;
+  if (auto x = obj->if_contains("instructions"); x && x->is_string())
+    res.instructions = std::string{x->get_string()};
+  if (auto x = obj->if_contains("ttlMs"); x && x->is_int64() && x->get_int64() > 0)
+    res.ttl_ms = x->get_int64();
+  return res;
+}
+
 void complete_result(boost::json::object& result, const method_row& row,
                      const result_hints& hints) {
   if (!result.contains("resultType"))

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -80,6 +81,35 @@ read_request_meta(const boost::json::value* params);
 /// Returns the data of an `UnsupportedProtocolVersionError`: every revision
 /// this library speaks, newest first, and `requested`.
 boost::json::object unsupported_version_data(std::string_view requested);
+
+/// Returns the `_meta` a client puts into each request under revision `rev`
+/// (one without sessions): the revision, `caps` as that revision declares
+/// them, `client` unless its name is empty, and `level` if given.
+boost::json::object make_request_meta(revision rev,
+                                      const client_capabilities& caps,
+                                      const implementation_info& client,
+                                      std::optional<log_level> level = {});
+
+/// What a server said of itself in `server/discover`.
+struct discover_result {
+  /// The revisions it accepts, as it named them (known or not).
+  std::vector<std::string> supported;
+  /// The newest of them that this library speaks without sessions, if any.
+  std::optional<revision> stateless;
+  /// What it can do.
+  server_capabilities capabilities;
+  /// Its `Implementation` object from `_meta` (null if it sent none).
+  boost::json::value server_info;
+  /// Usage hints, empty if none.
+  std::string instructions;
+  /// How long the answer may be reused (`ttlMs`, 0 if missing or negative).
+  int64_t ttl_ms = 0;
+};
+
+/// Checks and reads a `server/discover` result: `supportedVersions` must be
+/// an array of strings and `capabilities` an object.
+boost::system::result<discover_result, protocol_error>
+parse_discover_result(const boost::json::value& result);
 
 // -- results ------------------------------------------------------------------
 
