@@ -51,6 +51,7 @@ caf::behavior client(Self* self, client_config cfg) {
                               return x.who.address() == dm.source;
                             }),
              ns.end());
+    st.update_listen();
   });
   self->set_exit_handler([&st](caf::exit_msg& em) {
     auto why = em.reason ? describe(em.reason) : std::string{"normal exit"};
@@ -116,7 +117,7 @@ caf::behavior client(Self* self, client_config cfg) {
       }
       st.transport = std::move(transport);
       self->monitor(st.transport);
-      st.start_handshake();
+      st.start_negotiation();
     },
     [&st](detail::transport_gone_atom) {
       st.transport_ended(caf::actor_addr{});
@@ -157,6 +158,7 @@ caf::behavior client(Self* self, client_config cfg) {
     [self, &st](subscribe_atom, std::string& filter, caf::actor& who) {
       detail::monitor_while_alive(self, who);
       st.notification_subs.push_back({std::move(filter), who});
+      st.update_listen();
     },
     [&st](unsubscribe_atom, std::string& filter, caf::actor& who) {
       auto& ns = st.notification_subs;
@@ -165,6 +167,7 @@ caf::behavior client(Self* self, client_config cfg) {
                                 return x.who == who && x.filter == filter;
                               }),
                ns.end());
+      st.update_listen();
     },
     [&st](send_progress_atom, progress_update& x) {
       if (st.phase != stage::ready)

@@ -7,9 +7,12 @@
 #include <caf/actor.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
+#include <caf/optional.hpp>
 #include <caf/timespan.hpp>
 
 #include "protocol/lifecycle.hpp"
+#include "protocol/log_level.hpp"
+#include "protocol/revision.hpp"
 #include "protocol/version.hpp"
 
 namespace mcp {
@@ -46,12 +49,68 @@ struct restart_policy {
   }
 };
 
+/// How a client chooses the protocol revision it speaks with a server.
+struct version_negotiation {
+  /// The ways to choose.
+  enum class kind : uint8_t {
+    /// The `initialize` handshake of the session-based revisions.
+    legacy,
+    /// Probes with `server/discover` (newest stateless revision); a server
+    /// that answers with a modern error stays modern (the client retries
+    /// with a revision from its `supported` list), any other error or no
+    /// answer within `discover_timeout` means an older server, and the
+    /// client runs `initialize` instead.
+    automatic,
+    /// Speaks `revision` or nothing: `server/discover` for a stateless
+    /// revision, `initialize` for a session-based one; the session fails if
+    /// the server does not speak it.
+    pinned,
+  };
+
+  /// How to choose.
+  kind mode = kind::legacy;
+  /// The revision of `kind::pinned`.
+  protocol::revision pinned_revision = protocol::revision::latest();
+
+  /// Runs `initialize` (the default, like the TypeScript SDK's).
+  static version_negotiation legacy() {
+    return {};
+  }
+
+  /// Probes with `server/discover`, falls back to `initialize`.
+  static version_negotiation automatic() {
+    return {kind::automatic, protocol::revision::latest()};
+  }
+
+  /// Speaks `rev` only.
+  static version_negotiation pin(protocol::revision rev) {
+    return {kind::pinned, rev};
+  }
+};
+
 /// How a client identifies itself and treats its server.
 struct client_config {
-  /// Sent as `clientInfo`.
+  /// Sent as `clientInfo` (in each request's `_meta` under a stateless
+  /// revision).
   protocol::implementation_info info{"caf-mcp", "0.1.0", "caf-mcp client"};
   /// The protocol revision offered in `initialize`.
   std::string protocol_version{protocol::latest_protocol_version};
+  /// How the revision is chosen.
+  version_negotiation negotiation;
+  /// How long `server/discover` may take before the client takes the
+  /// server for one of the session-based era (`negotiation.mode`
+  /// automatic).
+  caf::timespan discover_timeout = std::chrono::seconds(5);
+  /// The least severe log messages the client wants under a stateless
+  /// revision (`logLevel` in each request's `_meta`); none when unset.
+  /// Session-based revisions use `logging/setLevel` instead.
+  caf::optional<protocol::log_level> log_level;
+  /// At most this many rounds of a multi-round-trip request (each an
+  /// `InputRequiredResult` the client fulfils) before it fails.
+  size_t max_input_rounds = 16;
+  /// How often a stateless request whose response stream broke is sent
+  /// again (with a new id) before it fails.
+  size_t max_reissues = 2;
   /// Answers `roots/list` (`server_request` -> `boost::json::value`).
   /// Declares the roots capability when set.
   caf::actor roots_handler;

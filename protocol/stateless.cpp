@@ -127,6 +127,9 @@ parse_discover_result(const boost::json::value& result) {
   if (auto meta = obj->if_contains("_meta"); meta && meta->is_object())
     if (auto info = meta->get_object().if_contains(meta_keys::server_info))
       res.server_info = *info;
+  if (res.server_info.is_null())
+    if (auto info = obj->if_contains("serverInfo"))
+      res.server_info = *info;
   if (auto x = obj->if_contains("instructions"); x && x->is_string())
     res.instructions = std::string{x->get_string()};
   if (auto x = obj->if_contains("ttlMs"); x && x->is_int64() && x->get_int64() > 0)

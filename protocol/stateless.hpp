@@ -98,7 +98,8 @@ struct discover_result {
   std::optional<revision> stateless;
   /// What it can do.
   server_capabilities capabilities;
-  /// Its `Implementation` object from `_meta` (null if it sent none).
+  /// Its `Implementation` object from `_meta` (or, as some servers send
+  /// it, from a `serverInfo` member; null if it sent none).
   boost::json::value server_info;
   /// Usage hints, empty if none.
   std::string instructions;

@@ -65,6 +65,8 @@ struct exchange {
   size_t resumptions = 0;
   /// Whether it went out with a session id.
   bool in_session = false;
+  /// Header fields of this message (`message_headers`).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct connection {
@@ -94,6 +96,8 @@ struct state {
   std::string host_header;
   std::string session_id;
   std::string protocol_version;
+  /// Whether the owner speaks a revision without sessions (`stateless_atom`).
+  bool stateless = false;
   std::vector<std::unique_ptr<connection>> conns;
   std::deque<exchange> waiting;
   std::vector<json::value> batch;
@@ -245,6 +249,22 @@ void finish_now(broker_t* self) {
                          std::chrono::seconds(1), finish_atom::value);
 }
 
+/// Returns whether the body of `res` is a JSON-RPC error response to the
+/// request with id `id` (JSON text).
+bool carries_error_response(const std::string& id,
+                            const http::response<http::string_body>& res) {
+  if (id.empty()
+      || res[http::field::content_type].substr(0, 16) != "application/json")
+    return false;
+  boost::system::error_code ec;
+  auto msg = json::parse(res.body(), ec, {}, protocol::message_parse_options());
+  auto obj = ec ? nullptr : msg.if_object();
+  if (obj == nullptr || obj->contains("method") || !obj->contains("error"))
+    return false;
+  auto rid = obj->if_contains("id");
+  return rid != nullptr && json::serialize(*rid) == id;
+}
+
 /// Hands a message from the server to the owner (with the others of this
 /// read).
 void take(broker_t* self, connection& c, std::string_view text) {
@@ -346,10 +366,12 @@ void send_request(broker_t* self, connection& c) {
   } else if (verb == http::verb::get) {
     req.set(http::field::accept, "text/event-stream");
   }
-  ex.in_session = !st.session_id.empty();
+  for (auto& [k, v] : ex.headers)
+    req.set(k, v);
+  ex.in_session = !st.stateless && !st.session_id.empty();
   if (ex.in_session)
     req.set("Mcp-Session-Id", st.session_id);
-  if (!st.protocol_version.empty())
+  if (!st.stateless && !st.protocol_version.empty())
     req.set("MCP-Protocol-Version", st.protocol_version);
   if (!ex.last_event_id.empty())
     req.set("Last-Event-ID", ex.last_event_id);
@@ -417,7 +439,8 @@ void resume_later(broker_t* self, connection& c, std::string why) {
   auto last = std::string{c.events.last_event_id()};
   if (c.ex.what != purpose::request && c.ex.what != purpose::resume)
     return;
-  if (last.empty() || c.ex.resumptions >= st.cfg.max_resumptions) {
+  if (st.stateless || last.empty()
+      || c.ex.resumptions >= st.cfg.max_resumptions) {
     lose_request(self, c.ex.id, std::move(why));
     return;
   }
@@ -470,7 +493,7 @@ void on_header(broker_t* self, connection& c) {
   auto& res = c.parser->get();
   c.header_seen = true;
   c.status = res.result_int();
-  if (auto i = res.find("Mcp-Session-Id"); i != res.end())
+  if (auto i = res.find("Mcp-Session-Id"); i != res.end() && !st.stateless)
     st.session_id = std::string{i->value()};
   auto type = res[http::field::content_type];
   c.sse = type.substr(0, 17) == "text/event-stream";
@@ -510,7 +533,7 @@ void on_done(broker_t* self, connection& c) {
   switch (c.ex.what) {
     case purpose::request:
     case purpose::resume:
-      if (st.detecting && c.ex.what == purpose::request) {
+      if (st.detecting && c.ex.what == purpose::request && !st.stateless) {
         st.detecting = false;
         if (c.status == 400 || c.status == 404 || c.status == 405) {
           // An old server: speak HTTP+SSE, starting with this message.
@@ -521,7 +544,11 @@ void on_done(broker_t* self, connection& c) {
       }
       if (st.legacy && ok)
         break;
-      if (!ok) {
+      if (!ok && st.stateless && carries_error_response(c.ex.id, res)) {
+        // A stateless server answers a refused request with its JSON-RPC
+        // error as the body (e.g. 400 with -32022).
+        take(self, c, res.body());
+      } else if (!ok) {
         std::string excerpt;
         protocol::append_utf8_escaped(excerpt,
                                       protocol::utf8_cut(res.body(), 200));
@@ -638,6 +665,31 @@ void on_data(broker_t* self, connection& c, const std::vector<char>& buf) {
   flush_batch(self);
 }
 
+/// POSTs `msg` with its own header fields `headers`.
+void post(broker_t* self, const json::value& msg,
+          std::vector<std::pair<std::string, std::string>> headers) {
+  auto& st = self->state;
+  if (st.closing)
+    return;
+  exchange ex;
+  ex.headers = std::move(headers);
+  auto obj = msg.if_object();
+  if (obj && obj->contains("method") && obj->contains("id")) {
+    ex.what = purpose::request;
+    ex.id = json::serialize(obj->at("id"));
+  } else if (st.stateless) {
+    // Without sessions a client sends only requests: closing a request's
+    // stream is its cancellation.
+    return;
+  }
+  protocol::append_json(ex.body, msg);
+  if (st.legacy && st.post_target.empty()) {
+    st.held.push_back(std::move(ex));
+    return;
+  }
+  start(self, std::move(ex));
+}
+
 caf::behavior http_transport(broker_t* self, http_transport_config cfg,
                              caf::actor owner, std::string host,
                              uint16_t port, std::string target) {
@@ -657,22 +709,15 @@ caf::behavior http_transport(broker_t* self, http_transport_config cfg,
       finish(self, "owner went down");
   });
   return {
-    [=](outbound_atom, const json::value& msg) {
+    [=](outbound_atom, const json::value& msg) { post(self, msg, {}); },
+    [=](outbound_atom, const json::value& msg, message_headers& headers) {
+      post(self, msg, std::move(headers.fields));
+    },
+    [=](stateless_atom, bool flag) {
       auto& st = self->state;
-      if (st.closing)
-        return;
-      exchange ex;
-      auto obj = msg.if_object();
-      if (obj && obj->contains("method") && obj->contains("id")) {
-        ex.what = purpose::request;
-        ex.id = json::serialize(obj->at("id"));
-      }
-      protocol::append_json(ex.body, msg);
-      if (st.legacy && st.post_target.empty()) {
-        st.held.push_back(std::move(ex));
-        return;
-      }
-      start(self, std::move(ex));
+      st.stateless = flag;
+      if (flag)
+        st.session_id.clear();
     },
     [=](protocol_version_atom, std::string& version) {
       auto& st = self->state;

@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/optional.hpp>
@@ -22,7 +25,9 @@ namespace mcp::transports {
 /// read.
 using inbound_atom = caf::atom_constant<caf::atom("mcp_in")>;
 
-/// Tags a JSON message to send to the peer: `(outbound_atom, value)`.
+/// Tags a JSON message to send to the peer: `(outbound_atom, value)`, or
+/// `(outbound_atom, value, message_headers)` for one with header fields of
+/// its own.
 using outbound_atom = caf::atom_constant<caf::atom("mcp_out")>;
 
 /// Asks a transport to end the connection cleanly: `(close_atom)`.
@@ -51,7 +56,24 @@ using protocol_version_atom = caf::atom_constant<caf::atom("mcp_pver")>;
 /// others ignore it.
 using abandon_atom = caf::atom_constant<caf::atom("mcp_aband")>;
 
+/// Tells a transport whether its owner speaks a revision without sessions
+/// (MCP 2026-07-28): `(stateless_atom, bool)`. A stateless HTTP transport
+/// sends no session id, opens no standalone stream, resumes no stream (a
+/// request whose stream breaks is lost, see `fault_kind::request_lost`),
+/// sends no DELETE and no notifications (closing a request's stream cancels
+/// it), and passes on the JSON-RPC error that comes as the body of an HTTP
+/// error status. Others ignore it.
+using stateless_atom = caf::atom_constant<caf::atom("mcp_sless")>;
+
 // -- messages -----------------------------------------------------------------
+
+/// HTTP header fields that belong to one outgoing message (2026-07-28's
+/// `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`): an HTTP
+/// transport sends them with the message's POST; others ignore them.
+struct message_headers {
+  /// Names and values, sent in this order.
+  std::vector<std::pair<std::string, std::string>> fields;
+};
 
 /// Kinds of bad input a transport drops.
 enum class fault_kind : uint8_t {
@@ -139,3 +161,5 @@ typename Inspector::result_type inspect(Inspector& f, transport_stats& x) {
 }
 
 } // namespace mcp::transports
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mcp::transports::message_headers)

@@ -309,6 +309,14 @@ caf::behavior stdio_transport(broker_t* self, stdio_transport_config cfg,
       if (self->state.stage == phase::open && self->state.writable)
         write_message(self, msg);
     },
+    [=](outbound_atom, const boost::json::value& msg, const message_headers&) {
+      // A pipe has no headers.
+      if (self->state.stage == phase::open && self->state.writable)
+        write_message(self, msg);
+    },
+    [](stateless_atom, bool) {
+      // Newline-delimited JSON is the same in both eras.
+    },
     [](abandon_atom, const std::string&) {
       // One pipe carries every response: nothing to end.
     },

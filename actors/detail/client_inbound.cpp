@@ -55,9 +55,28 @@ void client_state::on_response(const protocol::incoming_message& in) {
     return;
   }
   auto id = i->first;
+  if (i->second.role == request_role::listen) {
+    // The server ended the listen (a result), or refused it.
+    if (in.kind == protocol::message_kind::error)
+      log_bad_input("subscriptions/listen failed: "
+                    + describe(make_server_error(*in.error)));
+    if (id == listen_id) {
+      listen_id = -1;
+      listening = listen_wish{};
+    }
+    take_pending(id, progress_outcome::completed, {});
+    return;
+  }
+  if (id == handshake_id && probing
+      && in.kind == protocol::message_kind::error) {
+    on_discover_error(*in.error);
+    return;
+  }
   if (in.kind == protocol::message_kind::result) {
     if (id == handshake_id) {
       on_handshake_result(*in.result);
+    } else if (stateless() && !on_stateless_result(id, *in.result)) {
+      // The next round of input, or a failure.
     } else if (auto why = protocol::check_result(i->second.method,
                                                  *in.result)) {
       ++stats.invalid_messages;
@@ -67,7 +86,10 @@ void client_state::on_response(const protocol::incoming_message& in) {
                               i->second.method + " result: " + *why),
                    progress_outcome::failed);
     } else {
-      complete(id, own_copy(*in.result));
+      auto result = own_copy(*in.result);
+      if (stateless() && i->second.method == methods::tools_list)
+        filter_tools(result);
+      complete(id, std::move(result));
     }
     return;
   }
@@ -82,6 +104,8 @@ void client_state::on_unreadable_response(
   if (i == pending.end())
     return;
   auto id = i->first;
+  if (x.kind == transports::fault_kind::request_lost && reissue(id))
+    return;
   auto err = x.kind == transports::fault_kind::request_lost
                ? make_error(errc::transport_closed,
                             i->second.method + " got no response: " + x.detail)
@@ -93,6 +117,12 @@ void client_state::on_unreadable_response(
 }
 
 void client_state::fail_response(int64_t id, const caf::error& err) {
+  if (id == handshake_id && probing) {
+    take_pending(id, progress_outcome::failed, {});
+    discover_failed(make_error(errc::handshake_failed,
+                               "server/discover failed: " + describe(err)));
+    return;
+  }
   if (id == handshake_id) {
     take_pending(id, progress_outcome::failed, {});
     handshake_failed(make_error(errc::handshake_failed,
@@ -111,10 +141,21 @@ void client_state::on_notification(const protocol::incoming_message& in) {
   if (in.method == methods::cancelled) {
     auto obj = in.params ? in.params->if_object() : nullptr;
     if (auto id = obj ? obj->if_contains("requestId") : nullptr)
-      if (auto rid = request_id::from_json(*id))
+      if (auto rid = request_id::from_json(*id)) {
         if (auto i = server_inflight.find(*rid); i != server_inflight.end())
           i->second = true;
+        if (rid->is_integer() && rid->as_integer() == listen_id
+            && listen_id >= 0) {
+          // The server tore the listen down.
+          auto old = listen_id;
+          listen_id = -1;
+          listening = listen_wish{};
+          take_pending(old, progress_outcome::cancelled, {});
+        }
+      }
   }
+  if (stateless() && !from_current_listen(in.params))
+    return;
   std::vector<const caf::actor*> targets;
   for (auto& sub : notification_subs)
     if (sub.filter.empty()
@@ -196,6 +237,9 @@ void client_state::on_disconnect(std::string description) {
   for (auto id : ids)
     fail_pending(id, err, progress_outcome::disconnected);
   handshake_id = -1;
+  probing = caf::none;
+  listen_id = -1;
+  listening = listen_wish{};
   server_inflight.clear();
   ++epoch;
   if (transport)

@@ -101,6 +101,14 @@ void client_state::on_timer() {
 
 void client_state::expire(int64_t id) {
   auto& p = pending.at(id);
+  if (id == handshake_id && probing) {
+    auto limit = format_duration(p.timeout);
+    take_pending(id, progress_outcome::timed_out, {});
+    discover_failed(make_error(errc::handshake_failed,
+                               "server did not answer server/discover within "
+                                 + limit));
+    return;
+  }
   if (id == handshake_id) {
     auto limit = format_duration(p.timeout);
     take_pending(id, progress_outcome::timed_out, {});
@@ -145,7 +153,9 @@ void client_state::complete(int64_t id, json::value result) {
 void client_state::fail_pending(int64_t id, const caf::error& err,
                                 progress_outcome outcome) {
   ++stats.errors;
-  if (id == handshake_id) {
+  if (id == listen_id)
+    listen_id = -1;
+  if (pending.at(id).role != request_role::user) {
     take_pending(id, outcome, describe(err));
     return;
   }
@@ -161,6 +171,9 @@ void client_state::refuse(caf::response_promise& rp,
 }
 
 void client_state::send_cancelled(int64_t id, std::string reason) {
+  if (auto i = pending.find(id);
+      i != pending.end() && i->second.awaiting_input)
+    return;
   json::object params;
   params.emplace("requestId", id);
   params.emplace("reason", std::move(reason));
@@ -200,7 +213,7 @@ void client_state::cancel_by_key(const std::string& key) {
 void client_state::cancel_all() {
   std::vector<int64_t> ids;
   for (auto& kvp : pending)
-    if (kvp.first != handshake_id)
+    if (kvp.second.role == request_role::user)
       ids.push_back(kvp.first);
   for (auto id : ids)
     cancel(id, "cancelled by caller");
@@ -322,6 +335,12 @@ void client_state::dispatch(
   auto fail = [&](errc code, std::string what) {
     refuse(rp, req.options, make_error(code, std::move(what)));
   };
+  if (stateless()
+      && (req.method == methods::resources_subscribe
+          || req.method == methods::resources_unsubscribe)) {
+    on_resource_subscription(rp, req);
+    return;
+  }
   if (auto why = protocol::check_method_allowed(caps, req.method, revision)) {
     fail(errc::capability_missing, std::move(*why));
     return;
@@ -390,7 +409,13 @@ void client_state::dispatch(
   p.timeout = opts.timeout;
   p.max_total = opts.max_total_timeout;
   p.reset_on_progress = opts.reset_timeout_on_progress;
-  send_out(protocol::make_request(id, p.method, std::move(params)));
+  if (stateless()) {
+    add_request_meta(params);
+    p.params = std::move(params);
+    send_stateless(id, p);
+  } else {
+    send_out(protocol::make_request(id, p.method, std::move(params)));
+  }
   ++stats.requests_sent;
   auto& stored = pending.emplace(id, std::move(p)).first->second;
   track_deadline(id, stored);
@@ -399,24 +424,24 @@ void client_state::dispatch(
 // -- handshake ----------------------------------------------------------------
 
 void client_state::start_handshake() {
-  protocol::client_capabilities offered;
-  offered.roots = static_cast<bool>(cfg.roots_handler);
-  offered.roots_list_changed = offered.roots && cfg.roots_list_changed;
-  offered.sampling = static_cast<bool>(cfg.sampling_handler);
-  offered.elicitation = static_cast<bool>(cfg.elicitation_handler);
+  auto offered = declared_capabilities();
   auto id = next_id++;
   handshake_id = id;
   phase = stage::handshaking;
   auto now = self->clock().now();
   pending_request p;
+  p.role = request_role::handshake;
   p.method = std::string{methods::initialize};
   p.started = now;
   p.last_activity = now;
   p.timeout = cfg.handshake_timeout;
   send_out(protocol::make_request(
     id, methods::initialize,
-    protocol::make_initialize_params(cfg.protocol_version, cfg.info,
-                                     offered)));
+    protocol::make_initialize_params(
+      cfg.negotiation.mode == version_negotiation::kind::pinned
+        ? std::string{cfg.negotiation.pinned_revision.name()}
+        : cfg.protocol_version,
+      cfg.info, offered)));
   ++stats.requests_sent;
   auto& stored = pending.emplace(id, std::move(p)).first->second;
   track_deadline(id, stored);
@@ -429,6 +454,10 @@ void client_state::handshake_failed(caf::error err) {
 }
 
 void client_state::on_handshake_result(const json::value& result) {
+  if (probing) {
+    on_discover_result(result);
+    return;
+  }
   take_pending(handshake_id, progress_outcome::completed, {});
   handshake_id = -1;
   auto parsed = protocol::parse_initialize_result(result);
@@ -440,8 +469,18 @@ void client_state::on_handshake_result(const json::value& result) {
     handshake_failed(make_error(code, parsed.error().what));
     return;
   }
+  auto negotiated = *protocol::revision::parse(parsed->protocol_version);
+  if (cfg.negotiation.mode == version_negotiation::kind::pinned
+      && negotiated != cfg.negotiation.pinned_revision) {
+    handshake_failed(make_error(
+      errc::unsupported_protocol_version,
+      "the server chose protocol revision " + parsed->protocol_version
+        + ", not the pinned "
+        + std::string{cfg.negotiation.pinned_revision.name()}));
+    return;
+  }
   caps = std::move(parsed->capabilities);
-  revision = *protocol::revision::parse(parsed->protocol_version);
+  revision = negotiated;
   info.protocol_version = std::move(parsed->protocol_version);
   info.capabilities = caps.raw;
   info.implementation = std::move(parsed->server_info);
@@ -449,6 +488,10 @@ void client_state::on_handshake_result(const json::value& result) {
   send_out(protocol::make_notification(methods::initialized, nullptr));
   send_from(self, transport, transports::protocol_version_atom::value,
             info.protocol_version);
+  became_ready();
+}
+
+void client_state::became_ready() {
   phase = stage::ready;
   if (handshaken_once)
     ++stats.reconnects;

@@ -31,7 +31,9 @@
 #include "actors/client.hpp"
 #include "actors/detail/progress_window.hpp"
 #include "actors/messages.hpp"
+#include "protocol/header_value.hpp"
 #include "protocol/jsonrpc.hpp"
+#include "protocol/method_table.hpp"
 #include "protocol/lifecycle.hpp"
 #include "transports/messages.hpp"
 
@@ -48,6 +50,16 @@ using transport_gone_atom = caf::atom_constant<caf::atom("mcp_tgone")>;
 
 // -- bookkeeping records ------------------------------------------------------
 
+/// What a pending request is to the client.
+enum class request_role : uint8_t {
+  /// A caller's request, answered through its promise.
+  user,
+  /// The handshake: `initialize`, or the `server/discover` probe.
+  handshake,
+  /// The client's own `subscriptions/listen`.
+  listen,
+};
+
 /// A request sent to the server and not answered yet.
 struct pending_request {
   caf::response_promise promise;
@@ -60,6 +72,25 @@ struct pending_request {
   caf::timespan timeout;
   caf::optional<caf::timespan> max_total;
   bool reset_on_progress = false;
+  /// What the request is to the client.
+  request_role role = request_role::user;
+  // Under a stateless revision only:
+  /// The params as sent (with their `_meta`), to send them again for the
+  /// next round of input or after the response stream broke.
+  boost::json::value params;
+  /// Rounds of input fulfilled so far (multi-round-trip requests).
+  size_t rounds = 0;
+  /// Times sent again after the response stream broke.
+  size_t reissues = 0;
+  /// Whether the client's handlers are producing the input of the next
+  /// round (nothing is on the wire meanwhile).
+  bool awaiting_input = false;
+  /// The answers of the round under way, by the server's keys.
+  boost::json::object answers;
+  /// Answers still missing in the round under way.
+  size_t answers_due = 0;
+  /// The round's `requestState`, echoed verbatim (none when absent).
+  caf::optional<std::string> request_state;
 };
 
 /// A request made before the handshake completed.
@@ -111,6 +142,24 @@ struct held_response {
   caf::response_promise promise;
   std::variant<boost::json::value, caf::error> value;
   size_t waiting = 0;
+};
+
+/// The notifications a client's `subscriptions/listen` asks for.
+struct listen_wish {
+  bool tools = false;
+  bool prompts = false;
+  bool resources = false;
+  std::vector<std::string> resource_uris;
+
+  /// Returns whether it asks for nothing.
+  bool empty() const noexcept {
+    return !tools && !prompts && !resources && resource_uris.empty();
+  }
+
+  friend bool operator==(const listen_wish& x, const listen_wish& y) {
+    return x.tools == y.tools && x.prompts == y.prompts
+           && x.resources == y.resources && x.resource_uris == y.resource_uris;
+  }
 };
 
 /// The phases of a client.
@@ -242,6 +291,67 @@ public:
   void reject_progress(caf::response_promise& rp, const request_options& opts,
                        const caf::error& err);
 
+  // -- stateless revisions (client_stateless.cpp) -----------------------------
+
+  /// Returns whether the client speaks (or probes) a revision without
+  /// sessions.
+  bool stateless() const noexcept {
+    return !revision.has_sessions();
+  }
+
+  /// Returns the capabilities the client declares.
+  protocol::client_capabilities declared_capabilities() const;
+
+  /// Starts the handshake of the configured negotiation: `initialize`, or
+  /// the `server/discover` probe.
+  void start_negotiation();
+
+  /// Sends `server/discover` under revision `rev`.
+  void start_discover(protocol::revision rev);
+
+  /// Completes the probe with the result of `server/discover`.
+  void on_discover_result(const boost::json::value& result);
+
+  /// Handles the probe's error response: a modern error keeps the client
+  /// modern, any other makes it fall back (or fail, when pinned).
+  void on_discover_error(const boost::json::object& error);
+
+  /// The probe found no stateless revision in common: `initialize` when
+  /// negotiating automatically, else the session fails with `err`.
+  void discover_failed(caf::error err);
+
+  /// Puts the stateless `_meta` into `params`, below the caller's members.
+  void add_request_meta(boost::json::value& params) const;
+
+  /// Sends pending request `id` (its `params`) with its HTTP headers.
+  void send_stateless(int64_t id, const pending_request& p);
+
+  /// Handles a result of a stateless request; returns false when it was
+  /// not the final one (an `InputRequiredResult` starts the next round) or
+  /// failed the request.
+  bool on_stateless_result(int64_t id, const boost::json::value& result);
+
+  /// Leaves out the tools whose `x-mcp-header` annotations are invalid
+  /// from a `tools/list` result, and keeps the others' mirrored params.
+  void filter_tools(boost::json::value& result);
+
+  /// Sends request `id` again with a new id after its stream broke; false
+  /// when it went out too often already.
+  bool reissue(int64_t id);
+
+  /// Opens, replaces or ends the `subscriptions/listen` of the client as
+  /// its notification subscribers and resource subscriptions want.
+  void update_listen();
+
+  /// Handles `resources/subscribe` and `resources/unsubscribe` of a caller
+  /// under a stateless revision (they become part of the listen filter).
+  void on_resource_subscription(caf::response_promise& rp,
+                                const client_request& req);
+
+  /// Returns whether a notification that carries a subscription id belongs
+  /// to the client's current listen (others are dropped).
+  bool from_current_listen(const boost::json::value* params) const;
+
   // -- pagination (client_pages.cpp) ------------------------------------------
 
   /// Starts a walk over all pages of the list request `req`.
@@ -292,6 +402,20 @@ public:
   std::unordered_set<progress_token> recent_set;
   std::string last_disconnect;
   client_stats stats;
+  /// The probe's revision while `server/discover` runs.
+  caf::optional<protocol::revision> probing;
+  /// Revisions tried by the probe (against a server that keeps answering
+  /// -32022).
+  size_t probes = 0;
+  /// The `Mcp-Param-*` parameters of the tools the server listed (stateless
+  /// HTTP), by tool name.
+  std::unordered_map<std::string, std::vector<protocol::mirrored_param>>
+    tool_headers;
+  /// The resources callers subscribed to under a stateless revision.
+  std::vector<std::string> resource_subscriptions;
+  /// The filter of the client's listen, and its request id (-1 for none).
+  listen_wish listening;
+  int64_t listen_id = -1;
 
   static inline const char* name = "mcp_client";
 
@@ -317,6 +441,15 @@ private:
   void expire_queued(caf::actor_clock::time_point now);
   void expire(int64_t id);
   void next_page(std::shared_ptr<page_walk> walk, std::string cursor);
+  void fulfil_input(int64_t id, const boost::json::object& result);
+  void on_input_answer(int64_t id, size_t round, std::string key,
+                       std::variant<boost::json::value, caf::error> answer);
+  void next_round(int64_t id);
+  int64_t rekey(int64_t id);
+  int64_t send_own(request_role role, protocol::method_id method,
+                   boost::json::object params, caf::timespan timeout);
+  void became_ready();
+  listen_wish wanted_listen() const;
   void finish_walk(const std::shared_ptr<page_walk>& walk,
                    std::variant<boost::json::value, caf::error> x);
 };
