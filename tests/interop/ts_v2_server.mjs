@@ -4,7 +4,7 @@
 // It serves initialize (2025 clients) and per-request _meta (2026-07-28) on
 // stdio (`serveStdio`) or on Streamable HTTP at 127.0.0.1 (`createMcpHandler`),
 // and prints "listening on http://127.0.0.1:PORT/mcp" to stderr for HTTP.
-//   usage: node ts_v2_server.mjs stdio | http
+//   usage: node ts_v2_server.mjs stdio | http [PORT]
 // Tools:
 //   add {a, b}            the sum as text
 //   count {steps}         one progress notification per step, then "counted"
@@ -20,7 +20,7 @@ import * as z from "zod";
 
 const mode = process.argv[2];
 if (!["stdio", "http"].includes(mode)) {
-  console.error("usage: node ts_v2_server.mjs stdio|http");
+  console.error("usage: node ts_v2_server.mjs stdio | http [PORT]");
   process.exit(2);
 }
 
@@ -101,7 +101,7 @@ if (mode === "stdio") {
     }
     res.end();
   });
-  httpServer.listen(0, "127.0.0.1", () => {
+  httpServer.listen(Number(process.argv[3] ?? 0), "127.0.0.1", () => {
     console.error(`listening on http://127.0.0.1:${httpServer.address().port}/mcp`);
   });
 }
