@@ -46,6 +46,8 @@ server_capabilities server_capabilities::from_json(const boost::json::value& x) 
   res.completions = member_object(*obj, "completions") != nullptr;
   if (auto x = member_object(*obj, "experimental"))
     res.experimental = *x;
+  if (auto x = member_object(*obj, "extensions"))
+    res.extensions = *x;
   return res;
 }
 
@@ -73,6 +75,8 @@ boost::json::object server_capabilities::to_json(std::string_view version) const
     res.emplace("completions", boost::json::object{});
   if (!experimental.empty())
     res.emplace("experimental", experimental);
+  if (!extensions.empty() && revision::nearest(version).has_extensions())
+    res.emplace("extensions", extensions);
   return res;
 }
 
@@ -105,6 +109,8 @@ boost::json::object client_capabilities::to_json(std::string_view version) const
   }
   if (!experimental.empty())
     res.emplace("experimental", experimental);
+  if (!extensions.empty() && revision::nearest(version).has_extensions())
+    res.emplace("extensions", extensions);
   return res;
 }
 
@@ -131,6 +137,8 @@ client_capabilities client_capabilities::from_json(const boost::json::value& x) 
   }
   if (auto experimental = member_object(*obj, "experimental"))
     res.experimental = *experimental;
+  if (auto x = member_object(*obj, "extensions"))
+    res.extensions = *x;
   return res;
 }
 

@@ -39,6 +39,8 @@ struct server_capabilities {
   boost::json::object experimental;
   /// The capabilities object as the server sent it.
   boost::json::object raw;
+  /// Extensions and their settings (2026-07-28), sent as given.
+  boost::json::object extensions;
 
   /// Reads capabilities from a JSON object; unknown members are kept in `raw`.
   static server_capabilities from_json(const boost::json::value& x);
@@ -68,6 +70,8 @@ struct client_capabilities {
   boost::json::object experimental;
   /// The capabilities object as the client sent it (empty when made here).
   boost::json::object raw;
+  /// Extensions and their settings (2026-07-28), sent as given.
+  boost::json::object extensions;
 
   /// Returns the capabilities object for the protocol revision `version`.
   boost::json::object to_json(std::string_view version) const;

@@ -91,10 +91,12 @@ problem page(const json::object& result, std::string_view key,
   return string_member(result, "nextCursor", "result", false);
 }
 
-problem tool_result(const json::object& result) {
+problem tool_result(const json::object& result, revision rev) {
   if (auto p = items(result, "content", {{"type"}}))
     return p;
-  if (auto x = result.if_contains("structuredContent"); x && !x->is_object())
+  // Any JSON value from 2026-07-28 on, an object before.
+  if (auto x = result.if_contains("structuredContent");
+      x && !x->is_object() && rev.has_sessions())
     return std::string{"\"structuredContent\" is "} + kind_name(x->kind())
            + ", not an object";
   if (auto x = result.if_contains("isError"); x && !x->is_bool())
@@ -125,7 +127,8 @@ problem completion(const json::object& result) {
 } // namespace
 
 std::optional<std::string> check_result(std::string_view method,
-                                        const json::value& result) {
+                                        const json::value& result,
+                                        revision rev) {
   auto obj = result.if_object();
   if (obj == nullptr)
     return std::string{"the result is "} + kind_name(result.kind())
@@ -137,7 +140,7 @@ std::optional<std::string> check_result(std::string_view method,
     return std::nullopt;
   switch (row->id) {
     case method_id::tools_call:
-      return tool_result(*obj);
+      return tool_result(*obj, rev);
     case method_id::tools_list:
       return page(*obj, row->list_key, {{"name"}, "inputSchema"});
     case method_id::resources_list:

@@ -176,6 +176,11 @@ public:
     return since(v2025_11_25);
   }
 
+  /// An `extensions` member in capabilities.
+  constexpr bool has_extensions() const noexcept {
+    return since(v2026_07_28);
+  }
+
   /// A priming event (id, no data) that opens each SSE stream.
   constexpr bool has_sse_priming() const noexcept {
     return since(v2025_11_25);

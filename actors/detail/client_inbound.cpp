@@ -78,7 +78,7 @@ void client_state::on_response(const protocol::incoming_message& in) {
     } else if (stateless() && !on_stateless_result(id, *in.result)) {
       // The next round of input, or a failure.
     } else if (auto why = protocol::check_result(i->second.method,
-                                                 *in.result)) {
+                                                 *in.result, revision)) {
       ++stats.invalid_messages;
       log_bad_input("invalid " + i->second.method + " result: " + *why);
       fail_pending(id,

@@ -56,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (in.id && in.id->is_integer() && !scanned)
       fuzz::violated("the scan misses a response's integer id", text);
     if (in.result != nullptr)
-      if (auto why = protocol::check_result(method, *in.result))
+      if (auto why = protocol::check_result(
+            method, *in.result, protocol::revision::latest_with_sessions()))
         fuzz::check_utf8(*why);
   }
   if (in.kind == protocol::message_kind::notification

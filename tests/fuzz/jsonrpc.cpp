@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
          {protocol::methods::tools_call, protocol::methods::tools_list,
           protocol::methods::resources_read, protocol::methods::prompts_get,
           protocol::methods::completion_complete, protocol::methods::ping})
-      if (auto why = protocol::check_result(method, *in.result))
+      if (auto why = protocol::check_result(
+            method, *in.result, protocol::revision::latest_with_sessions()))
         fuzz::check_utf8(*why);
   std::string out;
   protocol::append_json(out, msg);

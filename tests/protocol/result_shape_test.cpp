@@ -7,15 +7,18 @@
 
 namespace json = boost::json;
 using mcp::protocol::check_result;
+using mcp::protocol::revision;
 
 namespace {
 
 bool ok(std::string_view method, std::string_view text) {
-  return !check_result(method, json::parse(text));
+  return !check_result(method, json::parse(text),
+                       revision::latest_with_sessions());
 }
 
 std::string why(std::string_view method, std::string_view text) {
-  auto res = check_result(method, json::parse(text));
+  auto res = check_result(method, json::parse(text),
+                          revision::latest_with_sessions());
   return res ? *res : std::string{"(accepted)"};
 }
 
@@ -41,6 +44,10 @@ CAF_TEST(tool results need content blocks and the right kinds) {
   CAF_CHECK_EQUAL(why("tools/call", R"({"content":[],"isError":1})"),
                   "\"isError\" is a number, not a boolean");
   CAF_CHECK(!ok("tools/call", R"({"content":[],"structuredContent":[]})"));
+  // 2026-07-28 allows any JSON value.
+  CAF_CHECK(!check_result("tools/call",
+                          json::parse(R"({"content":[],"structuredContent":[]})"),
+                          revision::latest()));
 }
 
 CAF_TEST(lists need their items and a string cursor) {

@@ -113,6 +113,24 @@ REQUIRED_STATELESS_SERVER_TYPES = [
 ]
 
 
+# The client side of the stateless revision: what the client actor writes
+# (every request with its `_meta`, input-required retries, a listen, a
+# cancellation).
+REQUIRED_STATELESS_CLIENT_TYPES = [
+    "DiscoverRequest",
+    "ListToolsRequest",
+    "CallToolRequest",
+    "ListResourcesRequest",
+    "ListResourceTemplatesRequest",
+    "ReadResourceRequest",
+    "ListPromptsRequest",
+    "GetPromptRequest",
+    "CompleteRequest",
+    "SubscriptionsListenRequest",
+    "CancelledNotification",
+]
+
+
 class Schema:
     """One schema document and validators for its definitions."""
 
@@ -391,6 +409,43 @@ STATELESS_SERVER_NEGATIVE_CONTROLS = [
 ]
 
 
+def stateless_client_negative_controls(entries):
+    """Yields (description, type, instance-or-None) that must be rejected."""
+
+    def has_meta(m):
+        return isinstance((m.get("params") or {}).get("_meta"), dict)
+
+    def retry(m):
+        return "inputResponses" in (m.get("params") or {})
+
+    yield (
+        "tools/call request without _meta",
+        "CallToolRequest",
+        mutated(entries, "CallToolRequest",
+                lambda m: m["params"].pop("_meta"), has_meta),
+    )
+    yield (
+        "discover request whose _meta lacks clientCapabilities",
+        "DiscoverRequest",
+        mutated(entries, "DiscoverRequest",
+                lambda m: m["params"]["_meta"].pop(
+                    "io.modelcontextprotocol/clientCapabilities"), has_meta),
+    )
+    yield (
+        "input-required retry whose requestState is a number",
+        "CallToolRequest",
+        mutated(entries, "CallToolRequest",
+                lambda m: m["params"].update(requestState=1), retry),
+    )
+    yield (
+        "listen request with a non-boolean toolsListChanged",
+        "SubscriptionsListenRequest",
+        mutated(entries, "SubscriptionsListenRequest",
+                lambda m: m["params"]["notifications"].update(
+                    toolsListChanged="yes")),
+    )
+
+
 def server_negative_controls(entries, error_type, stateless=False):
     """Yields (description, type, instance-or-None) that must be rejected."""
     del error_type  # the same signature as negative_controls
@@ -452,6 +507,8 @@ def main():
         required = list(REQUIRED_SERVER_TYPES) + [error_type]
         if schema.has("ElicitRequest"):
             required.append("ElicitRequest")
+    elif stateless:
+        required = list(REQUIRED_STATELESS_CLIENT_TYPES)
     else:
         required = REQUIRED_TYPES + [error_type, result_type]
     for name in required:
@@ -524,6 +581,8 @@ def main():
     rejected = 0
     if side == "server":
         controls = server_negative_controls(entries, error_type, stateless)
+    elif stateless:
+        controls = stateless_client_negative_controls(entries)
     else:
         controls = negative_controls(entries, error_type)
     for what, type_name, instance in controls:
