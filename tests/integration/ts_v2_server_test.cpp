@@ -16,11 +16,7 @@
 
 #include <caf/scoped_actor.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/request_handler.hpp"
-#include "tests/integration/support.hpp"
-#include "tests/support/loopback.hpp"
-#include "transports/child_process.hpp"
+#include "tests/integration/peer_fixture.hpp"
 
 namespace json = boost::json;
 using mcp::test::has_named;
@@ -37,51 +33,10 @@ std::string script() {
   return std::string{CAF_MCP_SOURCE_DIR} + "/tests/interop/ts_v2_server.mjs";
 }
 
-struct fixture : mcp::test::client_fixture {
-  uint16_t port = mcp::test::free_port();
-  std::optional<mcp::transports::child_process> server;
-
-  fixture() {
-    CAF_REQUIRE_EQUAL(::access(node().c_str(), X_OK), 0);
+struct fixture : mcp::test::peer_fixture {
+  fixture()
+    : peer_fixture(node(), {script(), "stdio"}, {script(), "http", "PORT"}) {
     CAF_REQUIRE_EQUAL(::access(script().c_str(), R_OK), 0);
-  }
-
-  ~fixture() {
-    stop_client();
-  }
-
-  mcp::client_config config(version_negotiation neg) {
-    mcp::client_config cfg;
-    cfg.log_bad_input = true;
-    cfg.negotiation = neg;
-    cfg.elicitation_handler = mcp::spawn_request_handler(
-      sys, [](const mcp::server_request& req) -> caf::expected<json::value> {
-        if (req.params.at("message") != "confirm?")
-          return caf::make_error(caf::sec::invalid_argument, "unexpected");
-        return json::value(json::object{{"action", "accept"},
-                                        {"content", {{"ok", true}}}});
-      });
-    return cfg;
-  }
-
-  mcp::server_info over_stdio(version_negotiation neg) {
-    mcp::transports::stdio_transport_config t;
-    t.child.command = node();
-    t.child.args = {script(), "stdio"};
-    return start_client(t, config(neg));
-  }
-
-  mcp::server_info over_http(version_negotiation neg) {
-    mcp::transports::child_process_spec spec;
-    spec.command = node();
-    spec.args = {script(), "http", std::to_string(port)};
-    auto child = mcp::transports::child_process::spawn(spec);
-    CAF_REQUIRE(static_cast<bool>(child));
-    server.emplace(std::move(*child));
-    CAF_REQUIRE(mcp::test::wait_listening(port));
-    mcp::transports::http_transport_config t;
-    t.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
-    return start_client(t, config(neg));
   }
 
   /// Lists, calls, follows progress and answers an elicitation (unless
@@ -93,16 +48,10 @@ struct fixture : mcp::test::client_fixture {
     CAF_CHECK_EQUAL(text_of(ok(api->call_tool("add", json::object{{"a", 2},
                                                                   {"b", 3}}))),
                     "5");
-    caf::scoped_actor subscriber{sys};
-    mcp::request_options opts;
-    opts.progress = mcp::progress_token{"count-1"};
-    opts.progress_subscribers.push_back(subscriber);
-    auto counted = ok(api->call_tool("count", json::object{{"steps", 3}},
-                                     std::move(opts)));
+    json::value counted;
+    auto got = call_with_progress("count", json::object{{"steps", 3}},
+                                  &counted);
     CAF_CHECK_EQUAL(text_of(counted), "counted");
-    // The result came back only after the subscription's end: everything is
-    // in the subscriber's mailbox already.
-    auto got = mcp::test::receive_progress(subscriber, 10);
     CAF_REQUIRE(got.done);
     CAF_CHECK_EQUAL(got.done->outcome, mcp::progress_outcome::completed);
     CAF_REQUIRE_EQUAL(got.updates.size(), 3u);
@@ -116,19 +65,6 @@ struct fixture : mcp::test::client_fixture {
     // Without a session, the server's instance never saw the client's
     // capabilities: the tool fails (as a tool error).
     CAF_CHECK_EQUAL(confirmed.at("isError"), true);
-  }
-
-  /// Subscribes to every notification and returns the first one's method
-  /// (a stateless client opens a listen, which the server acknowledges).
-  std::string first_notification() {
-    caf::scoped_actor sink{sys};
-    caf::anon_send(client, mcp::subscribe_atom::value, std::string{},
-                   caf::actor{sink});
-    std::string res = "none";
-    sink->receive(
-      [&](mcp::server_notification& x) { res = x.method; },
-      caf::after(std::chrono::seconds(10)) >> [] {});
-    return res;
   }
 };
 
