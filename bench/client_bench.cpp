@@ -1,6 +1,7 @@
 // Client benchmarks: spawn + initialize, sequential tools/call, calls in
 // flight, a progress burst to a subscriber actor, memory per subscription.
 //   usage: client_bench [--policy stealing|sharing] [--threads N] [--quick]
+//                       [--stateless]  (2026-07-28: discover, per-request _meta)
 //                       -- SERVER CMD...
 // Prints one line per figure: "name value unit".
 
@@ -36,8 +37,9 @@ using bench::seconds_since;
 namespace {
 
 caf::actor start(caf::actor_system& sys,
-                 const mcp::transports::stdio_transport_config& server) {
-  auto c = mcp::spawn_stdio_client(sys, server);
+                 const mcp::transports::stdio_transport_config& server,
+                 const mcp::client_config& cfg) {
+  auto c = mcp::spawn_stdio_client(sys, server, cfg);
   if (!c) {
     std::fprintf(stderr, "cannot start server: %s\n",
                  mcp::describe(c.error()).c_str());
@@ -91,7 +93,10 @@ caf::behavior progress_counter(caf::event_based_actor* self,
       ++*count;
       *last = clock_type::now();
     },
-    [=](const mcp::progress_done&) {
+    [=](const mcp::progress_done& x) {
+      if (x.skipped > 0)
+        std::fprintf(stderr, "progress_counter: %llu updates skipped\n",
+                     static_cast<unsigned long long>(x.skipped));
       self->send(report_to, *count,
                  static_cast<int64_t>(last->time_since_epoch().count()));
       self->quit();
@@ -103,6 +108,7 @@ caf::behavior progress_counter(caf::event_based_actor* self,
 
 int main(int argc, char** argv) {
   bool quick = false;
+  mcp::client_config client_cfg;
   std::string policy;
   size_t threads = 0;
   int server_at = argc;
@@ -112,6 +118,8 @@ int main(int argc, char** argv) {
       break;
     } else if (std::strcmp(argv[i], "--quick") == 0) {
       quick = true;
+    } else if (std::strcmp(argv[i], "--stateless") == 0) {
+      client_cfg.negotiation = mcp::version_negotiation::automatic();
     } else if (std::strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
       policy = argv[++i];
     } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
@@ -119,7 +127,8 @@ int main(int argc, char** argv) {
     }
   }
   if (server_at >= argc) {
-    std::fprintf(stderr, "usage: %s [--policy P] [--quick] -- SERVER...\n",
+    std::fprintf(stderr,
+                 "usage: %s [--policy P] [--quick] [--stateless] -- SERVER...\n",
                  argv[0]);
     return 2;
   }
@@ -140,7 +149,7 @@ int main(int argc, char** argv) {
     std::vector<double> times;
     for (int i = 0; i < 20; ++i) {
       auto t0 = clock_type::now();
-      auto c = start(sys, server);
+      auto c = start(sys, server, client_cfg);
       mcp::blocking_client api{sys, c};
       if (!api.info())
         return 1;
@@ -150,7 +159,7 @@ int main(int argc, char** argv) {
     std::sort(times.begin(), times.end());
     report("spawn_initialize_median", times[times.size() / 2], "ms");
   }
-  auto client = start(sys, server);
+  auto client = start(sys, server, client_cfg);
   mcp::blocking_client api{sys, client};
   api.info();
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -321,7 +322,7 @@ public:
   void discover_failed(caf::error err);
 
   /// Puts the stateless `_meta` into `params`, below the caller's members.
-  void add_request_meta(boost::json::value& params) const;
+  void add_request_meta(boost::json::value& params);
 
   /// Sends pending request `id` (its `params`) with its HTTP headers.
   void send_stateless(int64_t id, const pending_request& p);
@@ -413,6 +414,9 @@ public:
     tool_headers;
   /// The resources callers subscribed to under a stateless revision.
   std::vector<std::string> resource_subscriptions;
+  /// The reserved `_meta` keys of requests under a revision, once made.
+  std::optional<std::pair<protocol::revision, boost::json::object>>
+    meta_template;
   /// The filter of the client's listen, and its request id (-1 for none).
   listen_wish listening;
   int64_t listen_id = -1;

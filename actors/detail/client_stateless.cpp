@@ -203,14 +203,20 @@ void client_state::on_discover_error(const json::object& error) {
 
 // -- sending ------------------------------------------------------------------
 
-void client_state::add_request_meta(json::value& params) const {
+void client_state::add_request_meta(json::value& params) {
   if (!params.is_object())
     params = json::object{};
   auto& obj = params.get_object();
-  auto meta = protocol::make_request_meta(
-    revision, declared_capabilities(), cfg.info,
-    cfg.log_level ? std::optional<protocol::log_level>{*cfg.log_level}
-                  : std::nullopt);
+  // The reserved keys change only with the revision: made once per
+  // revision, copied into each request.
+  if (!meta_template || meta_template->first != revision)
+    meta_template.emplace(revision,
+                          protocol::make_request_meta(
+                            revision, declared_capabilities(), cfg.info,
+                            cfg.log_level ? std::optional<protocol::log_level>{
+                              *cfg.log_level}
+                                          : std::nullopt));
+  auto meta = meta_template->second;
   auto& slot = obj["_meta"];
   if (auto mine = slot.if_object())
     for (auto& kvp : *mine)
