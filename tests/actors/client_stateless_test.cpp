@@ -364,6 +364,25 @@ CAF_TEST(input required results run rounds through the handlers) {
   CAF_CHECK(result().as_object().contains("content"));
 }
 
+CAF_TEST(the maximum total timeout covers every round) {
+  ready();
+  mcp::request_options opts;
+  opts.timeout = std::chrono::seconds(10);
+  opts.max_total_timeout = std::chrono::seconds(15);
+  request("tools/call", json::object{{"name", "loop"}}, opts);
+  auto first = last_id();
+  sched.clock().current_time += std::chrono::seconds(8);
+  respond(first, R"({"resultType":"input_required","requestState":"s"})");
+  auto second = last_id();
+  CAF_CHECK_NOT_EQUAL(first, second);
+  // The round's answer restarted the 10 s timeout, not the 15 s total:
+  // 8 s later the whole flow is over its maximum.
+  sched.clock().current_time += std::chrono::seconds(8);
+  sched.trigger_timeouts();
+  consume_messages();
+  CAF_CHECK(mcp::is(error(), mcp::errc::timeout));
+}
+
 CAF_TEST(input the client did not declare fails the request) {
   ready();
   request("tools/call", json::object{{"name", "ask"}});

@@ -25,6 +25,12 @@ struct fixture : mcp::test::peer_fixture {
     // nop
   }
 
+  mcp::client_stats ok_stats() {
+    auto res = api->stats();
+    CAF_REQUIRE(static_cast<bool>(res));
+    return *res;
+  }
+
   void exercise() {
     json::value result;
     auto got = call_with_progress("test_tool_with_progress", json::object{},
@@ -65,6 +71,15 @@ CAF_TEST(http automatic negotiation speaks 2026-07-28) {
   exercise();
   CAF_CHECK_EQUAL(first_notification(),
                   "notifications/subscriptions/acknowledged");
+}
+
+CAF_TEST(a stateless request whose stream broke is sent again) {
+  over_http(version_negotiation::automatic());
+  auto before = ok_stats().requests_sent;
+  CAF_CHECK_EQUAL(text_of(ok(api->call_tool("test_stream_breaks_once",
+                                            json::object{}))),
+                  "attempt 2");
+  CAF_CHECK_EQUAL(ok_stats().requests_sent, before + 2);
 }
 
 CAF_TEST(http pinned to 2026-07-28) {
