@@ -79,12 +79,7 @@ void client_state::on_response(const protocol::incoming_message& in) {
       // The next round of input, or a failure.
     } else if (auto why = protocol::check_result(i->second.method,
                                                  *in.result, revision)) {
-      ++stats.invalid_messages;
-      log_bad_input("invalid " + i->second.method + " result: " + *why);
-      fail_pending(id,
-                   make_error(errc::invalid_result,
-                              i->second.method + " result: " + *why),
-                   progress_outcome::failed);
+      reject_result(id, *why);
     } else {
       auto result = own_copy(*in.result);
       if (stateless() && i->second.method == methods::tools_list)
@@ -94,6 +89,14 @@ void client_state::on_response(const protocol::incoming_message& in) {
     return;
   }
   fail_response(id, make_server_error(*in.error));
+}
+
+void client_state::reject_result(int64_t id, const std::string& why) {
+  auto& method = pending.at(id).method;
+  ++stats.invalid_messages;
+  log_bad_input("invalid " + method + " result: " + why);
+  fail_pending(id, make_error(errc::invalid_result, method + " result: " + why),
+               progress_outcome::failed);
 }
 
 void client_state::on_unreadable_response(

@@ -242,6 +242,10 @@ public:
   /// `initialize` request).
   void fail_response(int64_t id, const caf::error& err);
 
+  /// Fails pending request `id` because its result is not what its method
+  /// answers (`why`).
+  void reject_result(int64_t id, const std::string& why);
+
   /// Handles the end of the transport.
   void on_disconnect(std::string description);
 

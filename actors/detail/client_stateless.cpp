@@ -29,38 +29,40 @@ constexpr size_t max_cached_tools = 4096;
 /// sends (and a probe that gets it found one).
 bool is_modern_error(int64_t code) {
   using protocol::error_code;
-  return code == static_cast<int64_t>(error_code::unsupported_protocol_version)
-         || code == -32021 || code == -32020;
+  for (auto x : {error_code::unsupported_protocol_version,
+                 error_code::missing_required_client_capability,
+                 error_code::header_mismatch})
+    if (code == static_cast<int64_t>(x))
+      return true;
+  return false;
 }
 
-/// Returns the newest revision without sessions in the `supported` list of
-/// an `UnsupportedProtocolVersionError`'s data, if any.
-caf::optional<protocol::revision> stateless_in(const json::value* data) {
+/// What the `supported` list of an `UnsupportedProtocolVersionError`'s
+/// data names that this library speaks.
+struct supported_revisions {
+  /// The newest revision without sessions, if any.
+  caf::optional<protocol::revision> stateless;
+  /// Whether it names a session-based revision.
+  bool with_sessions = false;
+};
+
+supported_revisions supported_in(const json::value* data) {
   auto obj = data ? data->if_object() : nullptr;
   auto list = obj ? obj->if_contains("supported") : nullptr;
-  caf::optional<protocol::revision> res;
+  supported_revisions res;
   if (list == nullptr || !list->is_array())
     return res;
-  for (auto& x : list->get_array())
-    if (auto name = x.if_string())
-      if (auto r = protocol::revision::parse(*name);
-          r && !r->has_sessions() && (!res || *r > *res))
-        res = *r;
+  for (auto& x : list->get_array()) {
+    auto name = x.if_string();
+    auto r = name ? protocol::revision::parse(*name) : std::nullopt;
+    if (!r)
+      continue;
+    if (r->has_sessions())
+      res.with_sessions = true;
+    else if (!res.stateless || *r > *res.stateless)
+      res.stateless = *r;
+  }
   return res;
-}
-
-/// Returns whether the `supported` list of an
-/// `UnsupportedProtocolVersionError`'s data names a session-based revision.
-bool names_session_revision(const json::value* data) {
-  auto obj = data ? data->if_object() : nullptr;
-  auto list = obj ? obj->if_contains("supported") : nullptr;
-  if (list == nullptr || !list->is_array())
-    return false;
-  for (auto& x : list->get_array())
-    if (auto name = x.if_string())
-      if (auto r = protocol::revision::parse(*name); r && r->has_sessions())
-        return true;
-  return false;
 }
 
 /// Returns the handler that answers `method` (from an `inputRequests`).
@@ -179,7 +181,8 @@ void client_state::on_discover_error(const json::object& error) {
     return;
   }
   auto pinned = cfg.negotiation.mode == version_negotiation::kind::pinned;
-  auto next = stateless_in(error.if_contains("data"));
+  auto supported = supported_in(error.if_contains("data"));
+  auto& next = supported.stateless;
   // A server may refuse even a revision it lists (a version it turned
   // off for a moment): the probe tries what it names, a few times.
   if (code == static_cast<int64_t>(
@@ -192,7 +195,7 @@ void client_state::on_discover_error(const json::object& error) {
   // A modern server that names a session-based revision spoken here gets
   // `initialize` (when negotiating automatically); otherwise no revision
   // is in common.
-  if (!pinned && names_session_revision(error.if_contains("data"))) {
+  if (!pinned && supported.with_sessions) {
     discover_failed(make_error(errc::unsupported_protocol_version, text));
     return;
   }
@@ -344,11 +347,7 @@ bool client_state::on_stateless_result(int64_t id, const json::value& result) {
     return true;
   auto row = protocol::find_method(p.method);
   auto fail = [&](std::string why) {
-    ++stats.invalid_messages;
-    log_bad_input("invalid " + p.method + " result: " + why);
-    fail_pending(id, make_error(errc::invalid_result,
-                                p.method + " result: " + why),
-                 progress_outcome::failed);
+    reject_result(id, why);
     return false;
   };
   if (*type != "input_required")
@@ -369,13 +368,7 @@ bool client_state::on_stateless_result(int64_t id, const json::value& result) {
 
 void client_state::fulfil_input(int64_t id, const json::object& result) {
   auto& p = pending.at(id);
-  auto fail = [&](std::string why) {
-    ++stats.invalid_messages;
-    log_bad_input("invalid " + p.method + " result: " + why);
-    fail_pending(id, make_error(errc::invalid_result,
-                                p.method + " result: " + why),
-                 progress_outcome::failed);
-  };
+  auto fail = [&](const std::string& why) { reject_result(id, why); };
   auto state = result.if_contains("requestState");
   auto requests = result.if_contains("inputRequests");
   if (state != nullptr && !state->is_string())
