@@ -15,7 +15,7 @@
 #include <caf/optional.hpp>
 #include <caf/timespan.hpp>
 
-#include "protocol/json_inspect.hpp"
+#include "transports/json_inspect.hpp"
 #include "protocol/json_key.hpp"
 
 namespace mcp {

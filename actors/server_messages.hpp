@@ -14,7 +14,7 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
-#include "protocol/json_inspect.hpp"
+#include "transports/json_inspect.hpp"
 #include "protocol/json_key.hpp"
 
 namespace mcp {

@@ -116,31 +116,6 @@ public:
     return std::hash<std::variant<int64_t, std::string>>{}(value_);
   }
 
-  // -- serialization ----------------------------------------------------------
-
-  /// Makes keys serializable for CAF inspectors (as their JSON text).
-  template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, json_key& x) {
-    if constexpr (Inspector::reads_state) {
-      auto text = x.to_json_text();
-      return f(text);
-    } else {
-      std::string text;
-      auto load = [&] {
-        if (auto parsed = from_json_text(text))
-          x = std::move(*parsed);
-      };
-      if constexpr (std::is_same_v<typename Inspector::result_type, void>) {
-        f(text);
-        load();
-      } else {
-        auto res = f(text);
-        load();
-        return res;
-      }
-    }
-  }
-
 private:
   std::variant<int64_t, std::string> value_;
 };

@@ -149,11 +149,25 @@ std::optional<uri_variables> uri_template::match(std::string_view uri) const {
   // with prefix counts so that a variable asks "does any end fit?" at once.
   std::vector<std::vector<char>> fits(parts + 1, std::vector<char>(n + 1, 0));
   fits[parts][n] = 1;
-  // stop[p]: where a simple variable starting at p must end at the latest.
+  // A simple variable's value is percent-decoded, so its span may neither
+  // hold a malformed escape nor end inside an escape that begins in it.
+  // escape[q]: a well-formed escape starts at q; stop[p]: where a simple
+  // variable starting at p must end at the latest.
+  std::vector<char> escape(n + 2, 0);
+  for (size_t q = 0; q + 2 < n; ++q)
+    escape[q] = uri[q] == '%' && hex_value(uri[q + 1]) >= 0
+                && hex_value(uri[q + 2]) >= 0;
   std::vector<size_t> stop(n + 1, n);
-  for (size_t p = n; p-- > 0;)
-    stop[p] = uri[p] == '/' || uri[p] == '?' || uri[p] == '#' ? p
-                                                              : stop[p + 1];
+  for (size_t p = n; p-- > 0;) {
+    auto c = uri[p];
+    auto ends_here = c == '/' || c == '?' || c == '#'
+                     || (c == '%' && !escape[p]);
+    stop[p] = ends_here ? p : stop[p + 1];
+  }
+  // splits(p, q): an end at q does not cut an escape that starts in [p, q).
+  auto splits = [&](size_t p, size_t q) {
+    return (q >= p + 1 && escape[q - 1]) || (q >= p + 2 && escape[q - 2]);
+  };
   std::vector<size_t> count(n + 2, 0);
   for (size_t i = parts; i-- > 0;) {
     auto& part = parts_[i];
@@ -164,12 +178,22 @@ std::optional<uri_variables> uri_template::match(std::string_view uri) const {
         fits[i][p] = next[p + len] && uri.compare(p, len, part.text) == 0;
       continue;
     }
-    // count[q] = number of fitting ends in [0, q).
-    for (size_t q = 0; q <= n; ++q)
-      count[q + 1] = count[q] + (next[q] ? 1 : 0);
+    // count[q] = number of usable ends in [0, q). For a simple variable an
+    // end right after an escape's '%' or first digit is unusable, except
+    // when the escape starts before the variable (see splits).
+    for (size_t q = 0; q <= n; ++q) {
+      auto usable = next[q]
+                    && (part.reserved
+                        || !((q >= 1 && escape[q - 1])
+                             || (q >= 2 && escape[q - 2])));
+      count[q + 1] = count[q] + (usable ? 1 : 0);
+    }
     for (size_t p = 0; p < n; ++p) {
       auto last = part.reserved ? n : stop[p];
-      fits[i][p] = last > p && count[last + 1] - count[p + 1] > 0;
+      auto any = last > p && count[last + 1] - count[p + 1] > 0;
+      if (!any && !part.reserved && p >= 1 && escape[p - 1] && p + 1 <= last)
+        any = next[p + 1] != 0;
+      fits[i][p] = any;
     }
   }
   if (!fits[0][0])
@@ -183,7 +207,7 @@ std::optional<uri_variables> uri_template::match(std::string_view uri) const {
       continue;
     }
     auto end = part.reserved ? n : stop[pos];
-    while (!fits[i + 1][end])
+    while (!fits[i + 1][end] || (!part.reserved && splits(pos, end)))
       --end;
     auto raw = uri.substr(pos, end - pos);
     if (part.reserved) {

@@ -19,8 +19,9 @@ using uri_variables = std::map<std::string, std::string, std::less<>>;
 /// A URI template (RFC 6570) of literal text and `{name}` expressions (level
 /// 1), plus `{+name}` reserved expansion (level 2) for values that may hold
 /// slashes, such as paths. A `{name}` matches a non-empty value without `/`,
-/// `?` or `#` and is percent-decoded; a `{+name}` matches any non-empty value
-/// as it stands. Where several splits fit, earlier variables take the
+/// `?`, `#` or a malformed percent-escape, neither ending inside an escape,
+/// and is percent-decoded; a `{+name}` matches any non-empty value as it
+/// stands. Where several splits fit, earlier variables take the
 /// longest values. Matching takes time linear in the URI's length (times
 /// the number of parts), whatever the template.
 class uri_template {

@@ -13,7 +13,7 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/optional.hpp>
 
-#include "protocol/json_inspect.hpp"
+#include "transports/json_inspect.hpp"
 
 namespace mcp::transports {
 

@@ -14,7 +14,7 @@
 #include "actors/detail/request_state.hpp"
 #include "actors/detail/session_link.hpp"
 #include "actors/error.hpp"
-#include "protocol/json_inspect.hpp"
+#include "transports/json_inspect.hpp"
 #include "protocol/jsonrpc.hpp"
 
 namespace mcp::detail {

@@ -63,6 +63,29 @@ CAF_TEST(expansion percent encodes and round trips through match) {
   CAF_CHECK_EQUAL(t.expand({}), "test://template//data");
 }
 
+CAF_TEST(a simple variable never takes a malformed or cut escape) {
+  // Found by fuzz.uri_template: the longest split gave `a` the value
+  // "82%F5%9", which does not decode, although a shorter one fits.
+  auto t = make("{a}%{+b}");
+  auto vars = t.match("82%F5%9%7BE");
+  CAF_REQUIRE(vars.has_value());
+  CAF_CHECK_EQUAL(vars->at("a"), "82\xF5");
+  CAF_CHECK_EQUAL(vars->at("b"), "9%7BE");
+  CAF_CHECK(t.match(t.expand(*vars)).has_value());
+  // An end may not fall inside an escape that starts in the value ...
+  auto cut = make("x{a}1y");
+  CAF_CHECK(!cut.match("x%41y"));
+  auto whole = cut.match("x%411y");
+  CAF_REQUIRE(whole.has_value());
+  CAF_CHECK_EQUAL(whole->at("a"), "A");
+  // ... but may start right after a literal that ends mid-escape.
+  auto inner = make("x%4{a}z");
+  auto tail = inner.match("x%41z");
+  CAF_REQUIRE(tail.has_value());
+  CAF_CHECK_EQUAL(tail->at("a"), "1");
+  CAF_CHECK(!make("x{a}").match("x%4"));
+}
+
 CAF_TEST(templates without variables match themselves only) {
   auto t = make("test://static");
   CAF_CHECK(t.variables().empty());
