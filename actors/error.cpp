@@ -35,6 +35,8 @@ const char* to_string(errc x) noexcept {
       return "invalid_result";
     case errc::input_required:
       return "input_required";
+    case errc::actor_down:
+      return "actor_down";
   }
   return "unknown";
 }

@@ -43,6 +43,10 @@ enum class errc : uint8_t {
   /// A stateless request needs the client's input first (its response
   /// asks for it: multi-round-trip requests, 2026-07-28).
   input_required,
+  /// The actor that was to answer (a client on another node, a tool
+  /// worker) is gone, or the connection to its node is: what it was doing
+  /// for the caller ended without an answer.
+  actor_down,
 };
 
 /// Returns the name of `x`.
