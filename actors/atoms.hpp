@@ -106,6 +106,20 @@ using request_done_atom = caf::atom_constant<caf::atom("mcp_rqdone")>;
 /// the session instead of sending it (requests of a JSON-RPC batch).
 using answer_atom = caf::atom_constant<caf::atom("mcp_answer")>;
 
+/// `(tool_progress_atom, key, progress, total, message)`: a tool handler
+/// actor reports progress of call `key`.
+using tool_progress_atom = caf::atom_constant<caf::atom("mcp_tprog")>;
+
+/// `(tool_log_atom, key, level, data, logger)`: a tool handler actor logs
+/// for call `key`.
+using tool_log_atom = caf::atom_constant<caf::atom("mcp_tlog")>;
+
+/// `(join_atom, tool_handler_actor)`: a worker joins a tool worker pool.
+using join_atom = caf::atom_constant<caf::atom("mcp_join")>;
+
+/// `(pool_stats_atom)`: ask a tool worker pool for its counters.
+using pool_stats_atom = caf::atom_constant<caf::atom("mcp_pstats")>;
+
 /// `(server_stats_atom)`: ask a server or session for its counters.
 using server_stats_atom = caf::atom_constant<caf::atom("mcp_sstats")>;
 

@@ -6,6 +6,8 @@
 #include "actors/error.hpp"
 #include "actors/messages.hpp"
 #include "actors/server_messages.hpp"
+#include "actors/tool_actor.hpp"
+#include "actors/tool_worker.hpp"
 #include "transports/messages.hpp"
 
 namespace mcp {
@@ -28,6 +30,12 @@ void init_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<outgoing_request>("mcp::outgoing_request");
   cfg.add_message_type<session_stats>("mcp::session_stats");
   cfg.add_message_type<server_stats>("mcp::server_stats");
+  cfg.add_message_type<tool_call>("mcp::tool_call");
+  cfg.add_message_type<tool_pool_stats>("mcp::tool_pool_stats");
+  // Elements of messages between nodes: a worker joining a pool, the total
+  // of a tool handler actor's progress.
+  cfg.add_message_type<tool_handler_actor>("mcp::tool_handler_actor");
+  cfg.add_message_type<caf::optional<double>>("mcp::optional_double");
   cfg.add_message_type<transports::transport_fault>("mcp::transport_fault");
   cfg.add_message_type<transports::transport_closed>("mcp::transport_closed");
   cfg.add_message_type<transports::transport_stats>("mcp::transport_stats");

@@ -1,37 +1,17 @@
 #include "actors/progress.hpp"
 
 #include <cstdio>
-#include <random>
-#include <sys/random.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
 #include "actors/atoms.hpp"
+#include "protocol/random.hpp"
 
 namespace mcp {
 
 progress_token make_progress_token() {
-  unsigned char bytes[16];
-  size_t got = 0;
-  while (got < sizeof(bytes)) {
-    auto n = ::getrandom(bytes + got, sizeof(bytes) - got, 0);
-    if (n <= 0)
-      break;
-    got += static_cast<size_t>(n);
-  }
-  if (got < sizeof(bytes)) {
-    std::random_device rd;
-    for (auto& b : bytes)
-      b = static_cast<unsigned char>(rd());
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string res = "pt-";
-  for (auto b : bytes) {
-    res += hex[b >> 4];
-    res += hex[b & 0x0F];
-  }
-  return progress_token{std::move(res)};
+  return progress_token{"pt-" + protocol::random_hex(16)};
 }
 
 caf::actor register_progress_callback(const caf::actor& client,

@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -141,6 +142,23 @@ caf::expected<client_actor> connect_client(caf::actor_system& sys,
   if (!remote)
     return std::move(remote.error());
   return spawn_client_stand_in(sys, *remote);
+}
+
+caf::expected<uint16_t> publish_pool(const tool_pool_actor& pool,
+                                     uint16_t port, const std::string& host) {
+  auto& sys = pool->home_system();
+  return sys.middleman().publish(pool, port, host.c_str(), false);
+}
+
+caf::expected<tool_pool_actor> join_pool(caf::actor_system& sys,
+                                         const std::string& host,
+                                         uint16_t port,
+                                         const tool_handler_actor& worker) {
+  auto pool = sys.middleman().remote_actor<tool_pool_actor>(host, port);
+  if (!pool)
+    return std::move(pool.error());
+  caf::anon_send(*pool, join_atom::value, worker);
+  return std::move(*pool);
 }
 
 client_actor spawn_client_stand_in(caf::actor_system& sys,

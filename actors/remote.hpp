@@ -14,6 +14,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/client_actor.hpp"
+#include "actors/tool_worker.hpp"
 
 namespace mcp {
 
@@ -39,5 +40,18 @@ caf::expected<client_actor> connect_client(caf::actor_system& sys,
 /// with that error, so actors that monitor or link to it learn of it.
 client_actor spawn_client_stand_in(caf::actor_system& sys,
                                    const client_actor& client);
+
+/// Makes a tool pool reachable from other nodes at `host`:`port` (0 picks a
+/// free port), so workers there can join it; returns the port.
+caf::expected<uint16_t> publish_pool(const tool_pool_actor& pool,
+                                     uint16_t port,
+                                     const std::string& host = "127.0.0.1");
+
+/// Connects to the pool published at `host`:`port` and makes `worker` join
+/// it; returns the pool. Blocks until connected or failed.
+caf::expected<tool_pool_actor> join_pool(caf::actor_system& sys,
+                                         const std::string& host,
+                                         uint16_t port,
+                                         const tool_handler_actor& worker);
 
 } // namespace mcp

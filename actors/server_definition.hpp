@@ -18,6 +18,7 @@
 #include <caf/expected.hpp>
 #include <caf/timespan.hpp>
 
+#include "actors/tool_actor.hpp"
 #include "protocol/content.hpp"
 #include "protocol/lifecycle.hpp"
 #include "protocol/log_level.hpp"
@@ -141,8 +142,12 @@ struct tool {
   boost::json::object meta;
   /// Where the handler runs.
   execution exec = execution::pooled;
-  /// The handler.
+  /// The handler (a function), or:
   tool_handler handler;
+  /// an actor that answers `tool_call`s, on this node or another (e.g. a
+  /// `spawn_tool_pool` of workers); set one of the two. The call holds the
+  /// request's actor as its `tool_context_actor`, for progress and logs.
+  tool_handler_actor handler_actor;
 
   /// Returns the `Tool` object of `tools/list`.
   boost::json::object to_json() const;

@@ -79,8 +79,10 @@ caf::error catalog::add(tool x) {
   if (!valid_tool_name(x.name))
     return invalid("tool", x.name,
                    "a name must have 1 to 128 of A-Z a-z 0-9 _ - .");
-  if (!x.handler)
-    return invalid("tool", x.name, "no handler");
+  if (!x.handler == !x.handler_actor)
+    return invalid("tool", x.name,
+                   x.handler ? "both a handler and a handler actor"
+                             : "no handler");
   auto input = compile_object_schema(x.input_schema, "inputSchema", x.name);
   if (!input)
     return std::move(input.error());

@@ -7,6 +7,7 @@
 #include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/send.hpp>
 
@@ -16,6 +17,7 @@
 #include "actors/error.hpp"
 #include "transports/json_inspect.hpp"
 #include "protocol/jsonrpc.hpp"
+#include "protocol/random.hpp"
 
 namespace mcp::detail {
 
@@ -47,37 +49,43 @@ json::value input_required(request_job& job, bool& ok) {
   return res;
 }
 
-/// Runs the handler; returns the result (`ok`) or the error response, or
-/// null if the request was cancelled before it ran.
-json::value compute(request_job& job, bool& ok) {
+/// Makes the response payload of a handler's `res`: the result (`ok`) or
+/// the error response.
+json::value conclude(request_job& job, caf::expected<json::value> res,
+                     bool& ok) {
   ok = false;
-  if (!job.state->is_running())
-    return nullptr;
   auto& id = job.ctx.id();
+  if (job.input && !job.input->pending.empty())
+    return input_required(job, ok);
+  if (!res)
+    return job.stateless ? stateless_error_response(id, res.error())
+                         : error_response(id, res.error());
+  if (auto where = protocol::find_non_finite(*res))
+    return protocol::make_error(
+      id, protocol::error_code::internal_error,
+      "Internal error: the result holds a number JSON cannot represent "
+      "(infinity or NaN) at " + (where->empty() ? "/" : *where),
+      json::object{{"path", *where}});
+  ok = true;
+  if (job.stateless && res->is_object())
+    protocol::complete_result(res->get_object(), *job.stateless,
+                              *job.link->hints);
+  return std::move(*res);
+}
+
+/// Runs the handler's `work`: its result or error (a thrown exception
+/// becomes an internal error).
+caf::expected<json::value> run_work(request_job& job) {
   try {
-    auto res = job.work(job.ctx);
-    if (job.input && !job.input->pending.empty())
-      return input_required(job, ok);
-    if (!res)
-      return job.stateless ? stateless_error_response(id, res.error())
-                           : error_response(id, res.error());
-    if (auto where = protocol::find_non_finite(*res))
-      return protocol::make_error(
-        id, protocol::error_code::internal_error,
-        "Internal error: the result holds a number JSON cannot represent "
-        "(infinity or NaN) at " + (where->empty() ? "/" : *where),
-        json::object{{"path", *where}});
-    ok = true;
-    if (job.stateless && res->is_object())
-      protocol::complete_result(res->get_object(), *job.stateless,
-                                *job.link->hints);
-    return std::move(*res);
+    return job.work(job.ctx);
   } catch (const std::exception& e) {
-    return protocol::make_error(id, protocol::error_code::internal_error,
-                                std::string{"handler failed: "} + e.what());
+    return make_server_error(
+      static_cast<int64_t>(protocol::error_code::internal_error),
+      std::string{"handler failed: "} + e.what());
   } catch (...) {
-    return protocol::make_error(id, protocol::error_code::internal_error,
-                                "handler failed with an unknown exception");
+    return make_server_error(
+      static_cast<int64_t>(protocol::error_code::internal_error),
+      "handler failed with an unknown exception");
   }
 }
 
@@ -112,15 +120,102 @@ void deliver(caf::event_based_actor* self, request_job& job,
     std::string{}.swap(text);
 }
 
-caf::behavior request_actor(caf::event_based_actor* self) {
+struct request_actor_state {
+  /// The request a handler actor works on, and the key of its call.
+  std::shared_ptr<request_job> waiting;
+  std::string key;
+  static inline const char* name = "mcp.request";
+};
+
+using request_actor_ptr = caf::stateful_actor<request_actor_state>*;
+
+/// Sends the response of `job` (unless it was cancelled) and tells the
+/// session that this actor is free again.
+void finish(caf::event_based_actor* self, request_job& job,
+            caf::expected<json::value> res) {
+  bool ok = false;
+  auto response = conclude(job, std::move(res), ok);
+  if (!response.is_null())
+    deliver(self, job, std::move(response), ok);
+  if (auto session = caf::actor_cast<caf::actor>(job.link->session))
+    self->send(session, request_done_atom::value, job.ctx.id());
+}
+
+/// Hands the call of `job` to its handler actor; the answer finishes it.
+void start_call(request_actor_ptr self, std::shared_ptr<request_job> job) {
+  auto& work = *job->by_actor;
+  auto& st = self->state;
+  st.waiting = job;
+  st.key = "call-" + protocol::random_hex(16);
+  work.call.key = st.key;
+  work.call.context = caf::actor_cast<tool_context_actor>(self);
+  auto done = [self, job](caf::expected<json::value> answer) {
+    auto& st = self->state;
+    if (st.waiting != job)
+      return;
+    st.waiting.reset();
+    st.key.clear();
+    if (!job->state->is_running()) {
+      finish(self, *job, nullptr);
+      return;
+    }
+    finish(self, *job, job->by_actor->finish(job->ctx, std::move(answer)));
+  };
+  self->request(work.handler, caf::infinite, std::move(work.call))
+    .then([done](json::value& res) mutable { done(std::move(res)); },
+          [done](caf::error& err) mutable { done(std::move(err)); });
+}
+
+/// Returns the job waiting for call `key`, or null.
+request_job* waiting_for(request_actor_ptr self, const std::string& key) {
+  auto& st = self->state;
+  return st.waiting && st.key == key ? st.waiting.get() : nullptr;
+}
+
+caf::behavior request_actor(request_actor_ptr self) {
+  // Ended with the session: a handler actor still working is told to stop.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    auto& st = self->state;
+    if (st.waiting)
+      self->send(st.waiting->by_actor->handler, cancel_atom::value, st.key);
+    self->quit(em.reason);
+  });
   return {
     [self](run_atom, std::shared_ptr<request_job>& job) {
-      bool ok = false;
-      auto response = compute(*job, ok);
-      if (!response.is_null())
-        deliver(self, *job, std::move(response), ok);
-      if (auto session = caf::actor_cast<caf::actor>(job->link->session))
-        self->send(session, request_done_atom::value, job->ctx.id());
+      if (!job->state->is_running()) {
+        finish(self, *job, nullptr);
+        return;
+      }
+      auto res = run_work(*job);
+      if (job->by_actor && res && res->is_null()) {
+        start_call(self, std::move(job));
+        return;
+      }
+      finish(self, *job, std::move(res));
+    },
+    [self](cancel_atom, protocol::request_id& id) {
+      auto& st = self->state;
+      if (!st.waiting || st.waiting->ctx.id() != id)
+        return;
+      self->send(st.waiting->by_actor->handler, cancel_atom::value, st.key);
+      auto job = std::move(st.waiting);
+      st.key.clear();
+      finish(self, *job, nullptr);
+    },
+    [self](tool_progress_atom, std::string& key, double progress,
+           caf::optional<double> total, std::string& message) {
+      if (auto job = waiting_for(self, key))
+        job->ctx.report_progress(progress,
+                                 total ? std::optional<double>{*total}
+                                       : std::nullopt,
+                                 message);
+    },
+    [self](tool_log_atom, std::string& key, uint8_t level, json::value& data,
+           std::string& logger) {
+      auto job = waiting_for(self, key);
+      if (job && level <= static_cast<uint8_t>(protocol::log_level::emergency))
+        job->ctx.log(static_cast<protocol::log_level>(level), std::move(data),
+                     logger);
     },
   };
 }

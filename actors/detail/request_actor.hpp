@@ -25,6 +25,18 @@ struct session_link;
 using request_work
   = std::function<caf::expected<boost::json::value>(request_context&)>;
 
+/// The part of a request that a handler actor does (`tool::handler_actor`):
+/// after `request_job::work` returned null (the arguments are fine), the
+/// request actor sends `call` to `handler` (with its key and context set)
+/// and makes the result of its answer with `finish`.
+struct actor_work {
+  tool_handler_actor handler;
+  tool_call call;
+  std::function<caf::expected<boost::json::value>(request_context&,
+                                                  caf::expected<boost::json::value>)>
+    finish;
+};
+
 /// One client request for its actor: the handler's work and where the
 /// response goes.
 struct request_job {
@@ -47,13 +59,18 @@ struct request_job {
   /// `(answer_atom, request_id, json)` (requests of a JSON-RPC batch)
   /// instead of straight to the client.
   bool answer_to_session = false;
+  /// What a handler actor does, for tools that have one (else null).
+  std::shared_ptr<actor_work> by_actor;
 };
 
 /// Spawns a request actor linked to `session`. It runs the requests the
 /// session hands it, one at a time (`start_request_actor`): runs the
 /// handler, sends the response unless the request was cancelled, tells the
 /// session `(request_done_atom, request_id)` and waits for the next one. A
-/// `dedicated` request actor has a thread of its own.
+/// `dedicated` request actor has a thread of its own. For a handler actor
+/// it is the call's `tool_context_actor` until the answer comes, or until
+/// the session cancels it with `(cancel_atom, request_id)`, which it passes
+/// on to the handler.
 caf::actor spawn_request_actor(caf::event_based_actor* session,
                                bool dedicated);
 

@@ -111,6 +111,72 @@ named_entry(session_actor* self, const batch_ptr& batch, const request_id& id,
   return res;
 }
 
+namespace {
+
+/// Returns the result of a tool's `res`: an error, or the `CallToolResult`
+/// for the request's revision once `structuredContent` passed the tool's
+/// `outputSchema`.
+caf::expected<json::value> tool_answer(const tool_entry& tool,
+                                       request_context& ctx,
+                                       caf::expected<tool_result> res) {
+  if (!res)
+    return std::move(res.error());
+  if (tool.output && !res->is_error) {
+    auto internal = [&](std::string why) {
+      return make_server_error(static_cast<int64_t>(error_code::internal_error),
+                               "tool " + tool.def.name + " " + std::move(why));
+    };
+    if (!res->structured_content)
+      return internal("declares an outputSchema but returned no "
+                      "structuredContent");
+    if (auto why = tool.output->validate(*res->structured_content))
+      return internal("returned structuredContent that does not match "
+                      "its outputSchema: "
+                      + *why);
+  }
+  return json::value(std::move(*res).to_json(ctx.protocol_version()));
+}
+
+/// Reads what a tool's handler actor answered: a `CallToolResult` object.
+/// JSON-RPC errors stay errors; a handler that is gone or answered
+/// something else makes a tool error, which the model can read.
+caf::expected<tool_result> read_tool_answer(const tool_entry& tool,
+                                            caf::expected<json::value> answer) {
+  if (!answer) {
+    if (server_error_code(answer.error()))
+      return std::move(answer.error());
+    return tool_result::error("tool " + tool.def.name + " failed: "
+                              + describe(answer.error()));
+  }
+  auto bad = [&](const char* why) {
+    return tool_result::error("tool " + tool.def.name
+                              + "'s handler actor answered " + why);
+  };
+  if (!answer->is_object())
+    return bad("with no object");
+  auto& obj = answer->get_object();
+  tool_result res;
+  auto content = obj.if_contains("content");
+  if (content == nullptr || !content->is_array())
+    return bad("without a content array");
+  res.content = std::move(content->get_array());
+  if (auto sc = obj.if_contains("structuredContent")) {
+    if (!sc->is_object())
+      return bad("with a structuredContent that is no object");
+    res.structured_content = std::move(sc->get_object());
+  }
+  if (auto err = obj.if_contains("isError")) {
+    if (!err->is_bool())
+      return bad("with an isError that is no boolean");
+    res.is_error = err->get_bool();
+  }
+  if (auto meta = obj.if_contains("_meta"); meta && meta->is_object())
+    res.meta = std::move(meta->get_object());
+  return res;
+}
+
+} // namespace
+
 void on_call_tool(session_actor* self, const batch_ptr& batch,
                   const request_id& id, const json::value* params) {
   auto& st = self->state;
@@ -150,35 +216,36 @@ void on_call_tool(session_actor* self, const batch_ptr& batch,
     }
   }
   auto exec = tool->def.exec;
+  std::shared_ptr<actor_work> by_actor;
+  if (tool->def.handler_actor) {
+    by_actor = std::make_shared<actor_work>();
+    by_actor->handler = tool->def.handler_actor;
+    by_actor->call.name = tool->def.name;
+    by_actor->call.arguments = args;
+    if (auto m = params->get_object().if_contains("_meta"); m && m->is_object())
+      by_actor->call.meta = own(*m);
+    by_actor->finish = [tool](request_context& ctx,
+                              caf::expected<json::value> answer) {
+      return tool_answer(*tool, ctx, read_tool_answer(*tool, std::move(answer)));
+    };
+  }
   // The arguments are checked in the request actor too: a large schema
   // holds up nothing else.
-  run_request(
-    self, batch, id, methods::tools_call, params, exec,
-    [tool, args = std::move(args)](request_context& ctx)
+  auto work = [tool, by_actor, args = std::move(args)](request_context& ctx)
       -> caf::expected<json::value> {
       if (auto why = tool->input.validate(args))
         return json::value(tool_result::error("Invalid arguments for tool "
                                               + tool->def.name + ": " + *why)
                              .to_json(ctx.protocol_version()));
-      auto res = tool->def.handler(ctx, args.get_object());
-      if (!res)
-        return std::move(res.error());
-      if (tool->output && !res->is_error) {
-        auto internal = [&](std::string why) {
-          return make_server_error(
-            static_cast<int64_t>(error_code::internal_error),
-            "tool " + tool->def.name + " " + std::move(why));
-        };
-        if (!res->structured_content)
-          return internal("declares an outputSchema but returned no "
-                          "structuredContent");
-        if (auto why = tool->output->validate(*res->structured_content))
-          return internal("returned structuredContent that does not match "
-                          "its outputSchema: "
-                          + *why);
+      if (by_actor) {
+        by_actor->call.wants_progress = ctx.progress_token().has_value();
+        by_actor->call.protocol_version = std::string{ctx.protocol_version()};
+        return json::value();
       }
-      return json::value(std::move(*res).to_json(ctx.protocol_version()));
-    });
+      return tool_answer(*tool, ctx, tool->def.handler(ctx, args.get_object()));
+    };
+  run_request(self, batch, id, methods::tools_call, params, exec,
+              std::move(work), std::move(by_actor));
 }
 
 caf::expected<json::value> contents_result(caf::expected<resource_contents> x) {

@@ -32,7 +32,8 @@ void start_request(session_actor* self, const request_id& id, execution exec,
 /// while the session runs as many as it may).
 void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
                  const request_id& id, std::string_view method,
-                 const json::value* params, execution exec, request_work work) {
+                 const json::value* params, execution exec, request_work work,
+                 std::shared_ptr<actor_work> by_actor) {
   auto& st = self->state;
   auto& opts = st.settings->options;
   if (st.running.size() >= opts.max_concurrent_requests
@@ -72,7 +73,7 @@ void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
                     stateless(st) ? st.current_client : st.link->client, id,
                     std::string{method}, std::move(meta), exec, state, input},
     state, st.link, std::move(work), stateless(st) ? st.current_row : nullptr,
-    input, std::move(digest), batch != nullptr});
+    input, std::move(digest), batch != nullptr, std::move(by_actor)});
   if (batch)
     st.batched.emplace(id, batch);
   if (st.running.size() >= opts.max_concurrent_requests) {
@@ -177,6 +178,9 @@ void cancel_request(session_actor* self, const request_id& id,
     if (!r->second.state->cancel())
       return;
     ++st.stats.cancelled;
+    // A request actor waiting for a handler actor stops waiting (and tells
+    // the handler); one that runs a function ignores this.
+    self->send(r->second.worker, cancel_atom::value, id);
     end_calls(self, r->second.calls, make_error(errc::cancelled, reason),
               true);
     return;

@@ -213,7 +213,8 @@ void start_request(session_actor* self, const request_id& id, execution exec,
 
 void run_request(session_actor* self, const std::shared_ptr<batch_state>& batch,
                  const request_id& id, std::string_view method,
-                 const json::value* params, execution exec, request_work work);
+                 const json::value* params, execution exec, request_work work,
+                 std::shared_ptr<actor_work> by_actor = nullptr);
 
 void abandon(session_actor* self, const request_id& id, request_state& state,
              const std::string& why);

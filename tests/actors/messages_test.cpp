@@ -17,6 +17,7 @@
 #include "actors/messages.hpp"
 #include "actors/server_messages.hpp"
 #include "actors/system_config.hpp"
+#include "actors/tool_worker.hpp"
 #include "tests/actors/test_config.hpp"
 #include "transports/messages.hpp"
 
@@ -250,7 +251,13 @@ CAF_TEST(every announced message type crosses nodes as a message) {
     mcp::server_info{"2025-11-25", json::object{}, json::object{}, "hi"}, cs,
     mcp::log_record{3, json::object{{"m", "x"}}, "lg"},
     mcp::outgoing_request{"ping", nullptr, 1s, mcp::request_id{"r"}}, ss, sv,
-    fault, mcp::transports::transport_closed{"gone"}, ts);
+    fault, mcp::transports::transport_closed{"gone"}, ts,
+    mcp::tool_call{"k", "wait", json::object{{"seconds", 1}}, nullptr, true,
+                   "2025-11-25",
+                   caf::actor_cast<mcp::tool_context_actor>(self)},
+    mcp::tool_pool_stats{2, 1, 0, 5, 1, 0},
+    caf::actor_cast<mcp::tool_handler_actor>(self),
+    caf::optional<double>{2.5});
   std::apply([this](auto&... xs) { (check_message(xs), ...); }, samples);
   // Each announced type has a sample here: a new one needs one too.
   CAF_CHECK_EQUAL(announced(), std::tuple_size_v<decltype(samples)>);

@@ -9,6 +9,14 @@
 //                                 a subscriber on this node; prints
 //                                 "progress P", "done OUTCOME", then
 //                                 "result TEXT" or "error CODE WHAT"
+//   node_peer front PORT          an MCP server over stdio whose tool `wait`
+//                                 runs on a pool of workers published at
+//                                 PORT, and whose tool `pool_stats` returns
+//                                 the pool's counters
+//   node_peer worker PORT NAME    joins the pool at PORT with a worker whose
+//                                 `wait` reports progress every 100 ms and
+//                                 answers "NAME waited"; prints "joined",
+//                                 serves until stdin closes
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +34,9 @@
 #include "actors/error.hpp"
 #include "actors/progress.hpp"
 #include "actors/remote.hpp"
+#include "actors/server.hpp"
+#include "actors/stdio_server.hpp"
+#include "actors/tool_worker.hpp"
 #include "actors/stdio_client.hpp"
 #include "actors/system_config.hpp"
 
@@ -99,6 +110,79 @@ int call(caf::actor_system& sys, uint16_t port, double seconds) {
   return rc;
 }
 
+int front(caf::actor_system& sys, uint16_t port) {
+  auto pool = mcp::spawn_tool_pool(sys);
+  if (auto res = mcp::publish_pool(pool, port); !res) {
+    std::cerr << "cannot publish the pool: " << sys.render(res.error()) << "\n";
+    return 1;
+  }
+  mcp::server_definition def{"caf-mcp-front", "0.1.0"};
+  mcp::tool wait;
+  wait.name = "wait";
+  wait.description = "Waits on a worker node.";
+  wait.handler_actor = pool;
+  def.add(std::move(wait));
+  mcp::tool stats;
+  stats.name = "pool_stats";
+  stats.description = "The pool's counters.";
+  stats.exec = mcp::execution::dedicated;
+  stats.handler = [&sys, pool](mcp::request_context&, const json::object&)
+    -> caf::expected<mcp::tool_result> {
+    caf::scoped_actor self{sys};
+    caf::expected<mcp::tool_result> res = caf::error{};
+    self->request(pool, 5s, mcp::pool_stats_atom::value)
+      .receive(
+        [&](mcp::tool_pool_stats& x) {
+          res = mcp::tool_result::structured(json::object{
+            {"workers", x.workers}, {"in_flight", x.in_flight},
+            {"queued", x.queued}, {"completed", x.completed},
+            {"failed_worker_down", x.failed_worker_down},
+            {"refused", x.refused}});
+        },
+        [&](caf::error& err) { res = std::move(err); });
+    return res;
+  };
+  def.add(std::move(stats));
+  auto server = mcp::spawn_server(sys, std::move(def));
+  if (!server) {
+    std::cerr << mcp::describe(server.error()) << "\n";
+    return 1;
+  }
+  auto err = mcp::serve_stdio(sys, *server);
+  caf::anon_send_exit(*server, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  return err ? 1 : 0;
+}
+
+int worker(caf::actor_system& sys, uint16_t port, std::string name) {
+  auto fn = [name](mcp::tool_call_context& ctx, const json::object& args)
+    -> caf::expected<mcp::tool_result> {
+    auto seconds = args.contains("seconds") ? args.at("seconds").to_number<double>()
+                                            : 1.0;
+    auto steps = static_cast<int>(seconds * 10);
+    for (int i = 1; i <= steps; ++i) {
+      if (!ctx.sleep_for(100ms)) {
+        say("cancelled " + ctx.call().key);
+        return mcp::tool_result::error("cancelled");
+      }
+      ctx.report_progress(i, steps);
+    }
+    return mcp::tool_result::text(name + " waited");
+  };
+  auto handler = mcp::spawn_tool_actor(sys, fn);
+  auto pool = mcp::join_pool(sys, "127.0.0.1", port, handler);
+  if (!pool) {
+    say("error join " + sys.render(pool.error()));
+    return 1;
+  }
+  say("joined");
+  char c;
+  while (::read(STDIN_FILENO, &c, 1) > 0)
+    ; // nop
+  caf::anon_send_exit(handler, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -110,6 +194,11 @@ int main(int argc, char** argv) {
   if (mode == "call" && argc == 4)
     return call(sys, static_cast<uint16_t>(std::atoi(argv[2])),
                 std::atof(argv[3]));
-  std::cerr << "usage: node_peer serve SERVER | call PORT SECONDS\n";
+  if (mode == "front" && argc == 3)
+    return front(sys, static_cast<uint16_t>(std::atoi(argv[2])));
+  if (mode == "worker" && argc == 4)
+    return worker(sys, static_cast<uint16_t>(std::atoi(argv[2])), argv[3]);
+  std::cerr << "usage: node_peer serve SERVER | call PORT SECONDS | front "
+               "PORT | worker PORT NAME\n";
   return 2;
 }

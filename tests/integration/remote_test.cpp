@@ -24,6 +24,7 @@
 #include "actors/progress.hpp"
 #include "actors/remote.hpp"
 #include "tests/integration/support.hpp"
+#include "tests/support/loopback.hpp"
 #include "transports/child_process.hpp"
 
 namespace json = boost::json;
@@ -256,6 +257,77 @@ CAF_TEST(a subscriber whose node dies leaves nothing behind) {
   CAF_CHECK(eventually([&] { return stats().in_flight == 0; }, 10000ms));
   CAF_CHECK(eventually([&] { return sys.registry().running() == baseline; }));
   CAF_CHECK_EQUAL(sys.registry().running(), baseline);
+}
+
+CAF_TEST(tool calls run on worker nodes and outlive a worker that dies) {
+  auto port = mcp::test::free_port();
+  mcp::transports::stdio_transport_config t;
+  t.child.command = CAF_MCP_NODE_PEER;
+  t.child.args = {"front", std::to_string(port)};
+  start_client(t, {});
+  CAF_REQUIRE(mcp::test::wait_listening(port));
+  auto pool_stats = [this] {
+    mcp::client_request req;
+    req.method = "tools/call";
+    req.params = json::object{{"name", "pool_stats"}};
+    auto res = api->request(std::move(req));
+    if (!res)
+      CAF_FAIL("pool_stats failed: " << mcp::describe(res.error()));
+    return res->at("structuredContent");
+  };
+  auto b = peer::start({"worker", std::to_string(port), "B"});
+  auto c = peer::start({"worker", std::to_string(port), "C"});
+  b.line("joined");
+  c.line("joined");
+  CAF_REQUIRE(eventually([&] { return pool_stats().at("workers") == 2; }));
+  auto typed = mcp::typed_client(client);
+  // Round robin: two calls at once run on the two workers.
+  auto first = std::make_shared<events>();
+  auto second = std::make_shared<events>();
+  call_wait(sys, typed, 0.5, first);
+  call_wait(sys, typed, 0.5, second);
+  CAF_REQUIRE(first->wait([](events& x) { return x.ended; }));
+  CAF_REQUIRE(second->wait([](events& x) { return x.ended; }));
+  std::vector<std::string> results{first->seen.back(), second->seen.back()};
+  std::sort(results.begin(), results.end());
+  CAF_CHECK_EQUAL(results, (std::vector<std::string>{"result B waited",
+                                                     "result C waited"}));
+  // Progress from the worker node, then the result, through the front.
+  CAF_CHECK_EQUAL(first->progress.size(), 5u);
+  CAF_CHECK_EQUAL(first->seen[first->seen.size() - 2], "done completed");
+  // Kill a worker in the middle of its call: only that call fails, with a
+  // tool error, at once; the other worker goes on and takes new calls.
+  auto on_b = std::make_shared<events>();
+  auto on_c = std::make_shared<events>();
+  call_wait(sys, typed, 3.0, on_b);
+  call_wait(sys, typed, 3.0, on_c);
+  CAF_REQUIRE(on_b->wait([](events& x) { return !x.progress.empty(); }));
+  CAF_REQUIRE(on_c->wait([](events& x) { return !x.progress.empty(); }));
+  CAF_REQUIRE(eventually([&] { return pool_stats().at("in_flight") == 2; }));
+  auto killed_at = clock_type::now();
+  b.proc.kill();
+  auto failed = [](events& x) {
+    return x.ended && x.seen.back().find("worker running it is gone")
+                        != std::string::npos;
+  };
+  auto b_failed = on_b->wait(failed, 10s);
+  auto c_failed = on_c->wait(failed, 1s);
+  // Which call ran on B is the pool's choice: exactly one of them fails.
+  CAF_CHECK_NOT_EQUAL(b_failed, c_failed);
+  auto& dead = b_failed ? on_b : on_c;
+  auto& alive = b_failed ? on_c : on_b;
+  CAF_CHECK_LESS(dead->ended_at - killed_at, 5s);
+  CAF_CHECK(!dead->failure);
+  auto next = std::make_shared<events>();
+  call_wait(sys, typed, 0.2, next);
+  CAF_REQUIRE(next->wait([](events& x) { return x.ended; }));
+  CAF_CHECK_EQUAL(next->seen.back(), "result C waited");
+  CAF_REQUIRE(alive->wait([](events& x) { return x.ended; }));
+  CAF_CHECK_EQUAL(alive->seen.back(), "result C waited");
+  auto st = pool_stats();
+  CAF_CHECK_EQUAL(st.at("workers"), 1);
+  CAF_CHECK_EQUAL(st.at("in_flight"), 0);
+  CAF_CHECK_EQUAL(st.at("failed_worker_down"), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
