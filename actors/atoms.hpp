@@ -117,6 +117,10 @@ using tool_log_atom = caf::atom_constant<caf::atom("mcp_tlog")>;
 /// `(join_atom, tool_handler_actor)`: a worker joins a tool worker pool.
 using join_atom = caf::atom_constant<caf::atom("mcp_join")>;
 
+/// `(pool_expire_atom, key)`: a pool's own timer for a call that waits for a
+/// free worker.
+using pool_expire_atom = caf::atom_constant<caf::atom("mcp_pexp")>;
+
 /// `(pool_stats_atom)`: ask a tool worker pool for its counters.
 using pool_stats_atom = caf::atom_constant<caf::atom("mcp_pstats")>;
 

@@ -119,15 +119,7 @@ void dispatch(pool_ptr self, size_t index, tool_call call, promise rp) {
 /// Starts waiting calls while workers have room.
 void drain(pool_ptr self) {
   auto& st = self->state;
-  while (!st.queue.empty()) {
-    if (st.workers.empty()) {
-      for (auto& w : st.queue)
-        w.rp.deliver(tool_error("tool " + w.call.name
-                                + " failed: no worker is left to run it"));
-      st.stats.refused += st.queue.size();
-      st.queue.clear();
-      return;
-    }
+  while (!st.queue.empty() && !st.workers.empty()) {
     auto index = pick(st);
     if (index == std::string::npos)
       return;
@@ -176,7 +168,13 @@ tool_pool_actor::behavior_type pool_impl(pool_ptr self, tool_pool_config cfg,
     [self](tool_call& call) -> promise {
       auto& st = self->state;
       auto rp = self->make_response_promise<json::value>();
-      if (st.workers.empty() || st.queue.size() >= st.cfg.max_queued) {
+      auto index = st.workers.empty() ? std::string::npos : pick(st);
+      if (index != std::string::npos && st.queue.empty()) {
+        dispatch(self, index, std::move(call), rp);
+        return rp;
+      }
+      if (st.queue.size() >= st.cfg.max_queued
+          || st.cfg.max_wait == caf::timespan{0}) {
         ++st.stats.refused;
         rp.deliver(tool_error("tool " + call.name + " failed: "
                               + (st.workers.empty()
@@ -185,10 +183,8 @@ tool_pool_actor::behavior_type pool_impl(pool_ptr self, tool_pool_config cfg,
                                      "full")));
         return rp;
       }
-      if (auto index = pick(st); index != std::string::npos && st.queue.empty())
-        dispatch(self, index, std::move(call), rp);
-      else
-        st.queue.push_back(waiting_call{std::move(call), rp});
+      self->delayed_send(self, st.cfg.max_wait, pool_expire_atom::value, call.key);
+      st.queue.push_back(waiting_call{std::move(call), rp});
       return rp;
     },
     [self](cancel_atom, std::string& key) {
@@ -205,6 +201,19 @@ tool_pool_actor::behavior_type pool_impl(pool_ptr self, tool_pool_config cfg,
         q->rp.deliver(make_error(errc::cancelled, "cancelled"));
         st.queue.erase(q);
       }
+    },
+    [self](pool_expire_atom, std::string& key) {
+      auto& st = self->state;
+      auto q = std::find_if(st.queue.begin(), st.queue.end(),
+                            [&](auto& w) { return w.call.key == key; });
+      if (q == st.queue.end())
+        return;
+      ++st.stats.refused;
+      q->rp.deliver(tool_error(
+        "tool " + q->call.name + " failed: "
+        + (st.workers.empty() ? "no worker joined" : "no worker was free")
+        + " within " + caf::deep_to_string(st.cfg.max_wait)));
+      st.queue.erase(q);
     },
     [self](join_atom, tool_handler_actor& worker) {
       auto& st = self->state;

@@ -87,9 +87,12 @@ struct tool_pool_config {
   tool_routing routing = tool_routing::round_robin;
   /// At most this many calls in flight per worker; more wait in the pool.
   size_t max_in_flight_per_worker = 16;
-  /// At most this many calls wait for a free worker; more fail at once
-  /// (with a tool error).
+  /// At most this many calls wait for a free worker (or for a first one to
+  /// join); more fail at once (with a tool error).
   size_t max_queued = 4096;
+  /// How long a call may wait for a free worker before it fails (with a
+  /// tool error); zero fails calls at once when no worker is free.
+  caf::timespan max_wait = std::chrono::seconds(10);
 };
 
 /// A pool's counters.
@@ -104,7 +107,7 @@ struct tool_pool_stats {
   uint64_t completed = 0;
   /// Calls failed because their worker went down while running them.
   uint64_t failed_worker_down = 0;
-  /// Calls refused: no worker, or the queue was full.
+  /// Calls refused: the queue was full, or no worker was free in time.
   uint64_t refused = 0;
 };
 
@@ -119,10 +122,13 @@ typename Inspector::result_type inspect(Inspector& f, tool_pool_stats& x) {
 /// tool's `handler_actor`) that workers join.
 using tool_pool_actor = tool_handler_actor::extend<
   caf::reacts_to<join_atom, tool_handler_actor>,
+  caf::reacts_to<pool_expire_atom, std::string>,
   caf::replies_to<pool_stats_atom>::with<tool_pool_stats>>;
 
 /// Spawns a pool that routes each call to one of its workers (`workers`,
-/// and those that join with `(join_atom, worker)`, from any node). The pool
+/// and those that join with `(join_atom, worker)`, from any node); calls
+/// wait (up to `max_wait`) while every worker is full or none has joined
+/// yet. The pool
 /// monitors its workers: a worker that goes down (or whose node does) fails
 /// the calls it was running with a tool error (`isError`) and gets no new
 /// ones; the others go on. Cancellations go to the worker of the call.

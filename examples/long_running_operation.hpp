@@ -23,9 +23,11 @@ inline double number_or(const boost::json::object& args, std::string_view key,
   return x != nullptr && x->is_number() ? x->to_number<double>() : fallback;
 }
 
-/// Runs the operation for the request of `ctx`.
-inline caf::expected<tool_result>
-long_running_operation(request_context& ctx, const boost::json::object& args) {
+/// Runs the operation for the request of `ctx`: a `request_context`, or a
+/// `tool_call_context` on a worker node.
+template <class Context>
+caf::expected<tool_result>
+long_running_operation(Context& ctx, const boost::json::object& args) {
   auto duration = number_or(args, "duration", 10);
   auto steps = static_cast<int>(number_or(args, "steps", 5));
   auto pause = std::chrono::duration_cast<caf::timespan>(
@@ -42,8 +44,8 @@ long_running_operation(request_context& ctx, const boost::json::object& args) {
                            + " seconds, Steps: " + std::to_string(steps) + ".");
 }
 
-/// Returns the tool's definition.
-inline tool long_running_operation_tool() {
+/// Returns the tool's definition, without its handler.
+inline tool long_running_operation_description() {
   tool res;
   res.name = "long-running-operation";
   res.description = "Runs for `duration` seconds in `steps` steps and reports "
@@ -54,10 +56,16 @@ inline tool long_running_operation_tool() {
       "steps": {"type": "integer", "minimum": 1, "default": 5,
                 "description": "Number of steps"}}})")
                        .as_object();
+  return res;
+}
+
+/// Returns the tool's definition.
+inline tool long_running_operation_tool() {
+  auto res = long_running_operation_description();
   // It waits between steps: a thread of its own keeps it from holding up
   // anything else.
   res.exec = execution::dedicated;
-  res.handler = long_running_operation;
+  res.handler = long_running_operation<request_context>;
   return res;
 }
 

@@ -70,7 +70,7 @@ struct pool_fixture : session_test::fixture {
     for (size_t i = 0; i < n; ++i)
       hs.push_back(handle(i));
     auto res = mcp::spawn_tool_pool(sys, cfg, std::move(hs));
-    run();
+    consume_messages();
     return res;
   }
 
@@ -88,7 +88,7 @@ struct pool_fixture : session_test::fixture {
                 answers_by_key[key] = json::string{mcp::describe(err)};
               });
     });
-    run();
+    consume_messages();
     return key;
   }
 
@@ -108,7 +108,7 @@ struct pool_fixture : session_test::fixture {
 
   mcp::tool_pool_stats stats(const mcp::tool_pool_actor& pool) {
     auto h = self->request(pool, caf::infinite, mcp::pool_stats_atom::value);
-    run();
+    consume_messages();
     mcp::tool_pool_stats res;
     h.receive([&](mcp::tool_pool_stats& x) { res = x; },
               [](caf::error& err) { CAF_FAIL(mcp::describe(err)); });
@@ -131,7 +131,7 @@ struct pool_fixture : session_test::fixture {
 
   void answer(size_t worker) {
     self->send(workers[worker], answer_atom::value);
-    run();
+    consume_messages();
   }
 
   ~pool_fixture() {
@@ -208,7 +208,7 @@ CAF_TEST(a worker that dies fails only its calls and gets no new ones) {
   auto on_a = call(pool);
   auto on_b = call(pool);
   anon_send_exit(workers[0], caf::exit_reason::remote_link_unreachable);
-  run();
+  consume_messages();
   CAF_CHECK(is_tool_error(on_a));
   CAF_CHECK(text_of(on_a).find("worker running it is gone")
             != std::string::npos);
@@ -232,25 +232,45 @@ CAF_TEST(cancellation reaches the worker of the call) {
   call(pool);
   auto on_b = call(pool);
   self->send(pool, mcp::cancel_atom::value, on_b);
-  run();
+  consume_messages();
   CAF_CHECK_EQUAL(logs[1]->cancelled, std::vector<std::string>{on_b});
   CAF_CHECK(logs[0]->cancelled.empty());
   CAF_CHECK(text_of(on_b).find("cancelled") != std::string::npos);
   CAF_CHECK_EQUAL(stats(pool).in_flight, 1u);
 }
 
-CAF_TEST(a pool without workers refuses until one joins) {
+CAF_TEST(calls wait for a first worker for a bounded time) {
   auto pool = make_pool({}, 0);
-  auto first = call(pool);
-  CAF_CHECK(is_tool_error(first));
-  CAF_CHECK(text_of(first).find("no worker") != std::string::npos);
+  auto early = call(pool);
+  CAF_CHECK_EQUAL(answers_by_key.count(early), 0u);
+  CAF_CHECK_EQUAL(stats(pool).queued, 1u);
   add_worker("late");
   self->send(pool, mcp::join_atom::value, handle(0));
-  run();
+  consume_messages();
   CAF_CHECK_EQUAL(stats(pool).workers, 1u);
-  auto second = call(pool);
+  CAF_CHECK_EQUAL(logs[0]->keys, std::vector<std::string>{early});
   answer(0);
-  CAF_CHECK_EQUAL(text_of(second), "late");
+  CAF_CHECK_EQUAL(text_of(early), "late");
+  // Its timer fires later and finds nothing to do.
+  trigger_timeouts();
+  consume_messages();
+  CAF_CHECK_EQUAL(stats(pool).refused, 0u);
+}
+
+CAF_TEST(a call that no worker takes in time fails with a tool error) {
+  mcp::tool_pool_config cfg;
+  cfg.max_wait = std::chrono::seconds(3);
+  auto pool = make_pool(cfg, 0);
+  auto lonely = call(pool);
+  trigger_timeouts();
+  consume_messages();
+  CAF_CHECK(is_tool_error(lonely));
+  CAF_CHECK(text_of(lonely).find("no worker joined within") != std::string::npos);
+  CAF_CHECK_EQUAL(stats(pool).refused, 1u);
+  cfg.max_wait = caf::timespan{0};
+  auto impatient = make_pool(cfg, 0);
+  auto at_once = call(impatient);
+  CAF_CHECK(text_of(at_once).find("no worker is there") != std::string::npos);
 }
 
 // -- a session's tool served by an actor -------------------------------------
