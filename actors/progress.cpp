@@ -29,9 +29,47 @@ void unregister_progress_callback(const caf::actor& client,
   caf::anon_send(client, unregister_atom::value, std::move(token));
 }
 
-void subscribe_progress(const caf::actor& client, progress_token token,
-                        const caf::actor& subscriber) {
-  caf::anon_send(client, subscribe_atom::value, std::move(token), subscriber);
+progress_subscription_ref::progress_subscription_ref(caf::actor client,
+                                                     progress_token token,
+                                                     caf::actor subscriber)
+  : client_(std::move(client)),
+    token_(std::move(token)),
+    subscriber_(std::move(subscriber)) {
+  // nop
+}
+
+progress_subscription_ref&
+progress_subscription_ref::operator=(progress_subscription_ref&& other) noexcept {
+  if (this != &other) {
+    reset();
+    client_ = std::move(other.client_);
+    token_ = std::move(other.token_);
+    subscriber_ = std::move(other.subscriber_);
+  }
+  return *this;
+}
+
+progress_subscription_ref::~progress_subscription_ref() {
+  reset();
+}
+
+void progress_subscription_ref::reset() {
+  if (!client_)
+    return;
+  caf::anon_send(client_, unsubscribe_atom::value, token_, subscriber_);
+  release();
+}
+
+void progress_subscription_ref::release() noexcept {
+  client_ = nullptr;
+  subscriber_ = nullptr;
+}
+
+progress_subscription_ref subscribe_progress(const caf::actor& client,
+                                             progress_token token,
+                                             const caf::actor& subscriber) {
+  caf::anon_send(client, subscribe_atom::value, token, subscriber);
+  return {client, std::move(token), subscriber};
 }
 
 void unsubscribe_progress(const caf::actor& client, progress_token token,

@@ -27,10 +27,59 @@ caf::actor register_progress_callback(const caf::actor& client,
 void unregister_progress_callback(const caf::actor& client,
                                   progress_token token);
 
+/// A progress subscription its caller owns: destroying it (or `reset`)
+/// ends the subscription, unless it was `release`d. Move-only.
+class progress_subscription_ref {
+public:
+  /// Owns nothing.
+  progress_subscription_ref() = default;
+
+  /// Owns the subscription of `subscriber` to `token` at `client`.
+  progress_subscription_ref(caf::actor client, progress_token token,
+                            caf::actor subscriber);
+
+  progress_subscription_ref(progress_subscription_ref&&) noexcept = default;
+  progress_subscription_ref&
+  operator=(progress_subscription_ref&& other) noexcept;
+  progress_subscription_ref(const progress_subscription_ref&) = delete;
+  progress_subscription_ref&
+  operator=(const progress_subscription_ref&) = delete;
+
+  /// Ends the subscription (see `reset`).
+  ~progress_subscription_ref();
+
+  /// Returns whether this owns a subscription.
+  explicit operator bool() const noexcept {
+    return static_cast<bool>(client_);
+  }
+
+  /// Returns the token.
+  const progress_token& token() const noexcept {
+    return token_;
+  }
+
+  /// Ends the subscription now: the subscriber receives one
+  /// `progress_done{unsubscribed}` (if the request has not ended before).
+  void reset();
+
+  /// Lets the subscription run until its request ends, owned by no one.
+  void release() noexcept;
+
+private:
+  caf::actor client_;
+  progress_token token_;
+  caf::actor subscriber_;
+};
+
 /// Subscribes `subscriber` to progress for `token`: it receives
-/// `progress_update`s in order and one final `progress_done`.
-void subscribe_progress(const caf::actor& client, progress_token token,
-                        const caf::actor& subscriber);
+/// `progress_update`s in order and one final `progress_done`. The
+/// subscription lasts while the returned handle does (or until the
+/// request ends); `release()` it to let it run on its own. The message
+/// `(subscribe_atom, token, subscriber)` answers with the subscription
+/// actor instead: killing that one ends the subscription too.
+[[nodiscard]] progress_subscription_ref
+subscribe_progress(const caf::actor& client, progress_token token,
+                   const caf::actor& subscriber);
 
 /// Ends the subscription of `subscriber` to `token`.
 void unsubscribe_progress(const caf::actor& client, progress_token token,

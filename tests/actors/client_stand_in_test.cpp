@@ -12,6 +12,7 @@
 
 #include "actors/client_actor.hpp"
 #include "actors/error.hpp"
+#include "actors/progress.hpp"
 #include "actors/remote.hpp"
 #include "tests/actors/test_config.hpp"
 
@@ -26,6 +27,8 @@ using answer_atom = caf::atom_constant<caf::atom("answer")>;
 struct seen {
   std::vector<std::string> methods;
   std::vector<std::string> cancelled;
+  /// "+TOKEN" per subscription, "-TOKEN" per unsubscription.
+  std::vector<std::string> subscriptions;
 };
 
 /// Stands for a client on another node: holds requests until told to answer
@@ -48,6 +51,13 @@ caf::behavior fake_client(caf::stateful_actor<fake_state>* self,
     },
     [log](mcp::cancel_atom, std::string& key) {
       log->cancelled.push_back(key);
+    },
+    [log](mcp::subscribe_atom, mcp::progress_token& token, caf::actor&) {
+      log->subscriptions.push_back("+" + to_string(token));
+      return caf::actor{};
+    },
+    [log](mcp::unsubscribe_atom, mcp::progress_token& token, caf::actor&) {
+      log->subscriptions.push_back("-" + to_string(token));
     },
     [self](answer_atom) {
       auto rp = std::move(self->state.held.front());
@@ -139,6 +149,33 @@ CAF_TEST(pending requests fail at once when the client goes down) {
   self->receive([&](caf::down_msg& dm) {
     CAF_CHECK(mcp::is(dm.reason, mcp::errc::actor_down));
   });
+}
+
+CAF_TEST(an owned progress subscription ends with its handle) {
+  auto sub = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](mcp::progress_update&) {}, [](mcp::progress_done&) {}};
+  });
+  auto client = mcp::untyped(stand_in);
+  {
+    auto a = mcp::subscribe_progress(client, mcp::progress_token{1}, sub);
+    auto b = mcp::subscribe_progress(client, mcp::progress_token{2}, sub);
+    auto c = mcp::subscribe_progress(client, mcp::progress_token{3}, sub);
+    CAF_CHECK(static_cast<bool>(a));
+    c.release();
+    // Moving hands the subscription on, it does not end it twice.
+    auto moved = std::move(b);
+    CAF_CHECK(!b);
+    CAF_CHECK_EQUAL(moved.token(), mcp::progress_token{2});
+    a.reset();
+    CAF_CHECK(!a);
+    run();
+    CAF_CHECK_EQUAL(log->subscriptions,
+                    (std::vector<std::string>{"+1", "+2", "+3", "-1"}));
+  }
+  run();
+  CAF_CHECK_EQUAL(log->subscriptions,
+                  (std::vector<std::string>{"+1", "+2", "+3", "-1", "-2"}));
+  anon_send_exit(sub, caf::exit_reason::kill);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
