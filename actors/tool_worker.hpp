@@ -23,6 +23,8 @@
 
 namespace mcp {
 
+using protocol::tool_result;
+
 /// What a tool function run by `spawn_tool_actor` can do besides computing
 /// its result: report progress and logs to the client, notice cancellation.
 /// Valid while the function runs.
